@@ -1,0 +1,110 @@
+"""The compiled backend: one numba dispatcher of the engine loop per strategy, cached on disk.
+
+numba's own cache watches only the source file of the compiled function, so editing a hook
+module would serve stale machine code. Each strategy's dispatcher therefore keeps its cache in
+files named by a hash of the engine's and the hooks' sources (``Strategy.digest``): an edited
+hook gets new files and is recompiled, an unchanged one is loaded from disk in a new process.
+"""
+
+import numba
+from numba.core import sigutils, typing
+from numba.core.caching import FunctionCache, IndexDataCacheFile
+from numba.core.errors import NumbaError
+
+from backtrack import search
+from backtrack.hooks import HOOK_NAMES
+
+
+class HookCompileError(Exception):
+    """numba could not compile a strategy's hook (or the engine with it)."""
+
+
+class _StrategyCache(FunctionCache):
+    def __init__(self, py_func, tag, digest):
+        super().__init__(py_func)
+        self._cache_file = IndexDataCacheFile(
+            cache_path=self._cache_path,
+            filename_base=f"{self._impl.filename_base}-{tag}",
+            source_stamp=digest,
+        )
+
+    def _index_key(self, sig, codegen):
+        # numba pickles the signature's types into the index, and pickles classes defined in
+        # __main__ by value, so a problem type from a user's script would never compare equal
+        # in the next process. The signature's text is enough: the file is per strategy.
+        key = super()._index_key(sig, codegen)
+        return (str(sig),) + key[1:]
+
+    def load_overload(self, sig, target_context):
+        # The loaded signature holds the unpickled (possibly by-value) types: re-key it on the
+        # caller's types so that the dispatcher finds the overload on every later call.
+        cres = super().load_overload(sig, target_context)
+        if cres is not None:
+            args, _ = sigutils.normalize_signature(sig)
+            cres = cres._replace(signature=typing.signature(cres.signature.return_type, *args))
+        return cres
+
+
+_dispatchers = {}
+
+
+def compiled_engine(strategy):
+    """The numba dispatcher of ``search.run_slice`` for ``strategy`` (created once per process)."""
+    dispatcher = _dispatchers.get(strategy.key)
+    if dispatcher is None:
+        dispatcher = numba.njit(search.run_slice)
+        dispatcher._cache = _StrategyCache(search.run_slice, strategy.cache_tag, strategy.digest)
+        _dispatchers[strategy.key] = dispatcher
+    return dispatcher
+
+
+def compile_for(strategy, problem, arrays, goal):
+    """Compile (or load from the cache) the engine for these argument types."""
+    dispatcher = compiled_engine(strategy)
+    signature = tuple(numba.typeof(arg) for arg in (strategy, problem, arrays, goal, 1))
+    try:
+        dispatcher.compile(signature)
+    except NumbaError as error:
+        raise HookCompileError(_diagnose(strategy, problem, arrays, error)) from None
+    return dispatcher
+
+
+def _diagnose(strategy, problem, arrays, error):
+    """Name the first custom hook numba cannot compile on its own."""
+    t = numba.typeof
+    row = t(arrays.states[0])
+    common = {
+        "is_feasible": (t(problem), row, t(arrays.assign), numba.int64, numba.int64),
+        "apply": (t(problem), row, numba.int64, numba.int64),
+        "propagate": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64, numba.int64),
+        "bound": (t(problem), row, t(arrays.domains), t(arrays.assign)),
+        "objective": (t(problem), row, t(arrays.assign)),
+        "accept": (t(problem), row, t(arrays.assign)),
+        "weight": (t(problem), row, t(arrays.assign)),
+        "select_variable": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64),
+        "order_values": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64, row),
+    }
+    for name in HOOK_NAMES:
+        fn = strategy.custom.get(name)
+        if fn is None:
+            continue
+        try:
+            numba.njit(getattr(fn, "py_func", fn)).compile(common[name])
+        except NumbaError as hook_error:
+            first = _first_line(hook_error)
+            return (
+                f"numba cannot compile hook {name}={fn.__qualname__} of strategy '{strategy.name}': "
+                f"{first}; run it interpreted with backend='python' (--backend python)"
+            )
+    return (
+        f"numba cannot compile strategy '{strategy.name}': {_first_line(error)}; "
+        "run it interpreted with backend='python' (--backend python)"
+    )
+
+
+def _first_line(error):
+    for line in str(error).splitlines():
+        line = line.strip()
+        if line and not line.startswith("During:") and "\x1b" not in line:
+            return line
+    return type(error).__name__

@@ -1,0 +1,270 @@
+"""The plug-in hooks of the engine, their neutral defaults, and how they reach compiled code.
+
+The engine calls each hook through a stub below, as ``stub(strategy, problem, ...)``. Interpreted,
+a stub calls the strategy's function; compiled, ``numba.extending.overload`` resolves the stub at
+type level (the strategy's numba type names it), so the user's function is compiled and inlined
+into the loop, and the loop can be served from numba's on-disk cache.
+
+Hook signatures (``state`` is an int64 row of the problem's own design, ``assign`` the int64
+values of all variables with -1 for unassigned, ``domains`` a :class:`backtrack.domains.Domains`):
+
+==================  ==========================================================  ================
+hook                arguments                                                   default
+==================  ==========================================================  ================
+is_feasible         (problem, state, assign, var, value) -> bool                 always True
+apply               (problem, state, var, value), updates the child's state      no change
+propagate           (problem, state, domains, assign, var, value) -> bool        no change, True
+bound               (problem, state, domains, assign) -> int                     no bound
+objective           (problem, state, assign) -> int                              0
+accept              (problem, state, assign) -> bool (complete assignment)       always True
+weight              (problem, state, assign) -> int (solution's count weight)    1
+select_variable     (problem, state, domains, assign, depth) -> var              first unassigned
+order_values        (problem, state, domains, assign, var, out) -> count         domain, ascending
+==================  ==========================================================  ================
+
+``is_feasible`` sees the parent's state (before the decision); every other hook that follows a
+decision sees the child's state (after ``apply``).
+"""
+
+from numba import types
+from numba.extending import overload, register_jitable
+
+from backtrack.domains import dom_values
+
+HOOK_NAMES = (
+    "is_feasible",
+    "apply",
+    "propagate",
+    "bound",
+    "objective",
+    "accept",
+    "weight",
+    "select_variable",
+    "order_values",
+)
+
+
+# ---------------------------------------------------------------- neutral defaults
+
+
+@register_jitable
+def always_feasible(problem, state, assign, var, value):
+    """Default ``is_feasible``: prune nothing."""
+    return True
+
+
+@register_jitable
+def no_change(problem, state, var, value):
+    """Default ``apply``: the state does not depend on the decisions."""
+    return None
+
+
+@register_jitable
+def no_propagation(problem, state, domains, assign, var, value):
+    """Default ``propagate``: shrink nothing, never fail."""
+    return True
+
+
+@register_jitable
+def no_bound(problem, state, domains, assign):
+    """Default ``bound`` (never consulted: a strategy without a bound cuts nothing)."""
+    return 0
+
+
+@register_jitable
+def zero_objective(problem, state, assign):
+    """Default ``objective``."""
+    return 0
+
+
+@register_jitable
+def accept_all(problem, state, assign):
+    """Default ``accept``: every complete assignment that survived pruning is a solution."""
+    return True
+
+
+@register_jitable
+def unit_weight(problem, state, assign):
+    """Default ``weight``: each solution counts once."""
+    return 1
+
+
+@register_jitable
+def first_unassigned(problem, state, domains, assign, depth):
+    """Default ``select_variable``: the lowest-numbered unassigned variable."""
+    for var in range(assign.shape[0]):
+        if assign[var] < 0:
+            return var
+    return -1
+
+
+@register_jitable
+def ascending_values(problem, state, domains, assign, var, out):
+    """Default ``order_values``: the values of the variable's domain, smallest first."""
+    return dom_values(domains, var, out)
+
+
+DEFAULTS = {
+    "is_feasible": always_feasible,
+    "apply": no_change,
+    "propagate": no_propagation,
+    "bound": no_bound,
+    "objective": zero_objective,
+    "accept": accept_all,
+    "weight": unit_weight,
+    "select_variable": first_unassigned,
+    "order_values": ascending_values,
+}
+
+
+# ---------------------------------------------------------------- type-level dispatch
+
+
+class StrategyType(types.Dummy):
+    """numba type of a :class:`backtrack.strategy.Strategy`: carries only its registry key."""
+
+    def __init__(self, key):
+        self.strategy_key = key
+        super().__init__(name=f"Strategy({key})")
+
+
+_REGISTRY = {}
+
+
+def register_strategy(strategy):
+    """Make ``strategy``'s hooks visible to the compiler under ``strategy.key``."""
+    _REGISTRY[strategy.key] = strategy
+
+
+def _hook(strategy_type, name):
+    if not isinstance(strategy_type, StrategyType):
+        return None
+    return getattr(_REGISTRY[strategy_type.strategy_key], name)
+
+
+def _flag(strategy_type, name):
+    return bool(getattr(_REGISTRY[strategy_type.strategy_key], name))
+
+
+# ---------------------------------------------------------------- stubs called by the engine
+
+
+def is_feasible(strategy, problem, state, assign, var, value):
+    return strategy.is_feasible(problem, state, assign, var, value)
+
+
+@overload(is_feasible, inline="always")
+def _is_feasible(strategy, problem, state, assign, var, value):
+    fn = _hook(strategy, "is_feasible")
+    return lambda strategy, problem, state, assign, var, value: fn(problem, state, assign, var, value)
+
+
+def apply(strategy, problem, state, var, value):
+    return strategy.apply(problem, state, var, value)
+
+
+@overload(apply, inline="always")
+def _apply(strategy, problem, state, var, value):
+    fn = _hook(strategy, "apply")
+    return lambda strategy, problem, state, var, value: fn(problem, state, var, value)
+
+
+def propagate(strategy, problem, state, domains, assign, var, value):
+    return strategy.propagate(problem, state, domains, assign, var, value)
+
+
+@overload(propagate, inline="always")
+def _propagate(strategy, problem, state, domains, assign, var, value):
+    fn = _hook(strategy, "propagate")
+    return lambda strategy, problem, state, domains, assign, var, value: fn(
+        problem, state, domains, assign, var, value
+    )
+
+
+def bound(strategy, problem, state, domains, assign):
+    return strategy.bound(problem, state, domains, assign)
+
+
+@overload(bound, inline="always")
+def _bound(strategy, problem, state, domains, assign):
+    fn = _hook(strategy, "bound")
+    return lambda strategy, problem, state, domains, assign: fn(problem, state, domains, assign)
+
+
+def objective(strategy, problem, state, assign):
+    return strategy.objective(problem, state, assign)
+
+
+@overload(objective, inline="always")
+def _objective(strategy, problem, state, assign):
+    fn = _hook(strategy, "objective")
+    return lambda strategy, problem, state, assign: fn(problem, state, assign)
+
+
+def accept(strategy, problem, state, assign):
+    return strategy.accept(problem, state, assign)
+
+
+@overload(accept, inline="always")
+def _accept(strategy, problem, state, assign):
+    fn = _hook(strategy, "accept")
+    return lambda strategy, problem, state, assign: fn(problem, state, assign)
+
+
+def weight(strategy, problem, state, assign):
+    return strategy.weight(problem, state, assign)
+
+
+@overload(weight, inline="always")
+def _weight(strategy, problem, state, assign):
+    fn = _hook(strategy, "weight")
+    return lambda strategy, problem, state, assign: fn(problem, state, assign)
+
+
+def select_variable(strategy, problem, state, domains, assign, depth):
+    return strategy.select_variable(problem, state, domains, assign, depth)
+
+
+@overload(select_variable, inline="always")
+def _select_variable(strategy, problem, state, domains, assign, depth):
+    fn = _hook(strategy, "select_variable")
+    return lambda strategy, problem, state, domains, assign, depth: fn(problem, state, domains, assign, depth)
+
+
+def order_values(strategy, problem, state, domains, assign, var, out):
+    return strategy.order_values(problem, state, domains, assign, var, out)
+
+
+@overload(order_values, inline="always")
+def _order_values(strategy, problem, state, domains, assign, var, out):
+    fn = _hook(strategy, "order_values")
+    return lambda strategy, problem, state, domains, assign, var, out: fn(problem, state, domains, assign, var, out)
+
+
+# Compile-time facts about a strategy: constants in compiled code, so unused work folds away.
+
+
+def uses_domains(strategy):
+    return strategy.uses_domains
+
+
+@overload(uses_domains, inline="always")
+def _uses_domains(strategy):
+    if not isinstance(strategy, StrategyType):
+        return None
+    if _flag(strategy, "uses_domains"):
+        return lambda strategy: True
+    return lambda strategy: False
+
+
+def has_bound(strategy):
+    return strategy.has_bound
+
+
+@overload(has_bound, inline="always")
+def _has_bound(strategy):
+    if not isinstance(strategy, StrategyType):
+        return None
+    if _flag(strategy, "has_bound"):
+        return lambda strategy: True
+    return lambda strategy: False

@@ -1,0 +1,292 @@
+"""Running a search: backends, limits, Ctrl-C, progress reports and the result."""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from backtrack import search
+from backtrack.compiled import compile_for
+from backtrack.domains import new_domains
+from backtrack.search import SearchArrays
+
+GOALS = {"first": search.FIRST, "all": search.ALL, "count": search.COUNT, "optimize": search.OPTIMIZE}
+BACKENDS = ("numba", "python")
+PRUNING_KINDS = ("feasibility", "bound", "propagation")
+
+
+@dataclass
+class Stats:
+    """Search statistics. ``pruned`` counts the nodes cut by each pruning kind."""
+
+    nodes: int = 0
+    pruned: dict = field(default_factory=lambda: dict.fromkeys(PRUNING_KINDS, 0))
+    solutions: int = 0
+    max_depth: int = 0
+    time_s: float = 0.0
+    compile_s: float = 0.0
+
+    def as_dict(self):
+        return {
+            "nodes": self.nodes,
+            "pruned": dict(self.pruned),
+            "solutions": self.solutions,
+            "max_depth": self.max_depth,
+            "time_s": round(self.time_s, 6),
+            "compile_s": round(self.compile_s, 6),
+        }
+
+
+@dataclass
+class Result:
+    """Outcome of a search.
+
+    status: ``satisfied`` (goal first, found), ``unsatisfiable`` (no solution exists),
+    ``optimal`` (goal optimize, proven), ``complete`` (goals all and count, tree exhausted) or
+    ``limit`` (stopped early by ``stop_reason``: time, nodes, solutions or interrupt).
+    solution: values of the variables (the best one for optimize, the last one for all).
+    """
+
+    status: str
+    goal: str
+    strategy: str
+    backend: str
+    count: int = 0
+    value: int | None = None
+    solution: list | None = None
+    stop_reason: str | None = None
+    stats: Stats = field(default_factory=Stats)
+
+    @property
+    def interrupted(self):
+        return self.stop_reason == "interrupt"
+
+
+@dataclass
+class Progress:
+    """A progress report, passed to ``on_progress`` about once per ``progress_every`` seconds."""
+
+    nodes: int
+    solutions: int
+    count: int
+    value: int | None
+    depth: int
+    elapsed_s: float
+
+
+class Search:
+    """One search of ``problem`` with ``strategy``; iterate it for solutions, or call ``run()``.
+
+    Limits: ``time_limit`` (seconds), ``node_limit``, ``solution_limit``; reaching one, or Ctrl-C,
+    ends the search with status ``limit`` and what was found so far. ``prefix`` is a list of
+    (var, value) decisions forced at the top of the tree: the search covers that subproblem only.
+    """
+
+    def __init__(
+        self,
+        problem,
+        strategy,
+        goal="first",
+        *,
+        backend="numba",
+        time_limit=None,
+        node_limit=None,
+        solution_limit=None,
+        prefix=(),
+        on_progress=None,
+        progress_every=1.0,
+    ):
+        if goal not in GOALS:
+            raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if not isinstance(problem, strategy.problem_type):
+            raise TypeError(f"strategy {strategy.name!r} is for {strategy.problem_type.__name__} problems")
+        for name, limit in (("time_limit", time_limit), ("node_limit", node_limit), ("solution_limit", solution_limit)):
+            if limit is not None and limit <= 0:
+                raise ValueError(f"{name} must be positive")
+        self.problem = problem
+        self.strategy = strategy
+        self.goal = goal
+        self.backend = backend
+        self.time_limit = time_limit
+        self.node_limit = node_limit
+        self.solution_limit = solution_limit
+        self.on_progress = on_progress
+        self.progress_every = progress_every
+        self.space = problem.space()
+        self.arrays = self._allocate(self.space, prefix)
+        self.result = None
+        self._count = 0
+
+    def _allocate(self, space, prefix):
+        n, v = space.n_vars, space.n_values
+        prefix = np.array(list(prefix), dtype=np.int64).reshape(-1, 2)
+        if len(prefix) > n or len(set(prefix[:, 0].tolist())) != len(prefix):
+            raise ValueError("prefix must decide distinct variables")
+        if len(prefix) and (prefix.min() < 0 or prefix[:, 0].max() >= n or prefix[:, 1].max() >= v):
+            raise ValueError("prefix decisions must name existing variables and values")
+        states = np.zeros((n + 1, len(space.state)), dtype=np.int64)
+        states[0] = space.state
+        ctl = np.zeros(search.CTL_SIZE, dtype=np.int64)
+        ctl[search.CTL_SENSE] = 1 if space.maximize else -1
+        ctl[search.CTL_PREFIX] = len(prefix)
+        ctl[search.CTL_SOLUTION_LIMIT] = self.solution_limit or 0
+        best = np.full(n, -1, dtype=np.int64)
+        if space.incumbent is not None and self.goal == "optimize":
+            value, assignment = space.incumbent
+            ctl[search.CTL_HAS_BEST] = 1
+            ctl[search.CTL_BEST] = ctl[search.CTL_SENSE] * value
+            best[:] = assignment
+        return SearchArrays(
+            states=states,
+            domains=new_domains(n, v, space.domains),
+            assign=np.full(n, -1, dtype=np.int64),
+            var_at=np.zeros(n + 1, dtype=np.int64),
+            values=np.zeros((n + 1, v), dtype=np.int64),
+            n_values=np.zeros(n + 1, dtype=np.int64),
+            position=np.zeros(n + 1, dtype=np.int64),
+            trail_mark=np.zeros(n + 1, dtype=np.int64),
+            prefix=prefix,
+            best=best,
+            ctl=ctl,
+            stats=np.zeros(search.ST_SIZE, dtype=np.int64),
+        )
+
+    # ------------------------------------------------------------ running
+
+    def _events(self):
+        """Run slices of the engine; yield each solution (goals first/all) as it is found."""
+        stats = Stats()
+        goal = GOALS[self.goal]
+        if self.backend == "numba":
+            started = time.perf_counter()
+            engine = compile_for(self.strategy, self.problem, self.arrays, goal)
+            stats.compile_s = time.perf_counter() - started
+        else:
+            engine = search.run_slice
+        a = self.arrays
+        budget = 1000
+        stop_reason = None
+        status = None
+        started = time.perf_counter()
+        last_report = started
+        try:
+            while True:
+                if self.node_limit is not None:
+                    remaining = self.node_limit - int(a.stats[search.ST_NODES])
+                    if remaining <= 0:
+                        stop_reason = "nodes"
+                        break
+                    budget = min(budget, remaining)
+                slice_start = time.perf_counter()
+                event = engine(self.strategy, self.problem, a, goal, budget)
+                now = time.perf_counter()
+                self._count += int(a.ctl[search.CTL_COUNT])
+                a.ctl[search.CTL_COUNT] = 0
+                # Aim at slices of about 20-50 ms so limits and Ctrl-C are honoured promptly.
+                if event == search.EV_BUDGET and now - slice_start < 0.02:
+                    budget = min(budget * 4, 1 << 40)
+                elif now - slice_start > 0.1:
+                    budget = max(budget // 2, 64)
+                if event == search.EV_DONE:
+                    break
+                if event == search.EV_SOLUTION:
+                    yield a.best.tolist()
+                    if self.goal == "first":
+                        status = "satisfied"
+                        break
+                if event == search.EV_SOLUTION_LIMIT or (
+                    self.solution_limit is not None and int(a.stats[search.ST_SOLUTIONS]) >= self.solution_limit
+                    and self.goal in ("all", "count")
+                ):
+                    stop_reason = "solutions"
+                    break
+                now = time.perf_counter()
+                if self.time_limit is not None and now - started >= self.time_limit:
+                    stop_reason = "time"
+                    break
+                if self.on_progress is not None and now - last_report >= self.progress_every:
+                    last_report = now
+                    self.on_progress(self._progress(now - started))
+        except KeyboardInterrupt:
+            stop_reason = "interrupt"
+        stats.time_s = time.perf_counter() - started
+        self.result = self._result(stats, status, stop_reason)
+
+    def _progress(self, elapsed):
+        a = self.arrays
+        return Progress(
+            nodes=int(a.stats[search.ST_NODES]),
+            solutions=int(a.stats[search.ST_SOLUTIONS]),
+            count=self._count,
+            value=self._best_value(),
+            depth=int(a.ctl[search.CTL_DEPTH]),
+            elapsed_s=elapsed,
+        )
+
+    def _best_value(self):
+        a = self.arrays
+        if self.goal != "optimize" or a.ctl[search.CTL_HAS_BEST] == 0:
+            return None
+        return int(a.ctl[search.CTL_SENSE] * a.ctl[search.CTL_BEST])
+
+    def _result(self, stats, status, stop_reason):
+        a = self.arrays
+        raw = a.stats
+        stats.nodes = int(raw[search.ST_NODES])
+        stats.pruned = {
+            "feasibility": int(raw[search.ST_CUT_FEASIBILITY]),
+            "bound": int(raw[search.ST_CUT_BOUND]),
+            "propagation": int(raw[search.ST_CUT_PROPAGATION]),
+        }
+        stats.solutions = int(raw[search.ST_SOLUTIONS])
+        stats.max_depth = int(raw[search.ST_MAX_DEPTH])
+        has_solution = bool(a.best[0] >= 0) if self.goal != "count" else False
+        if status is None:
+            if stop_reason is not None:
+                status = "limit"
+            elif self.goal == "first":
+                status = "unsatisfiable"
+            elif self.goal == "optimize":
+                status = "optimal" if has_solution else "unsatisfiable"
+            else:
+                status = "complete"
+        count = self._count if self.goal == "count" else stats.solutions
+        return Result(
+            status=status,
+            goal=self.goal,
+            strategy=self.strategy.name,
+            backend=self.backend,
+            count=count,
+            value=self._best_value(),
+            solution=a.best.tolist() if has_solution else None,
+            stop_reason=stop_reason,
+            stats=stats,
+        )
+
+    def __iter__(self):
+        """Yield each solution (a list of values, one per variable) as the search finds it."""
+        if self.goal not in ("first", "all"):
+            raise ValueError("iterate a search with goal 'first' or 'all'; use run() for count and optimize")
+        yield from self._events()
+
+    def run(self):
+        """Search to the end (or a limit) and return the :class:`Result`."""
+        for _ in self._events():
+            pass
+        return self.result
+
+
+def solve(problem, strategy, goal="first", **options):
+    """Search ``problem`` with ``strategy`` for ``goal`` and return a :class:`Result`.
+
+    Options are those of :class:`Search`: backend, time_limit, node_limit, solution_limit, prefix,
+    on_progress, progress_every.
+    """
+    return Search(problem, strategy, goal, **options).run()
+
+
+def solutions(problem, strategy, **options):
+    """Stream every solution of ``problem``; the :class:`Search` is iterable and holds ``result`` after."""
+    return Search(problem, strategy, "all", **options)

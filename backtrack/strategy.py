@@ -1,0 +1,137 @@
+"""Strategies (named sets of hooks) and the search space a problem value describes."""
+
+import hashlib
+import inspect
+import marshal
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numba.core import cgutils  # noqa: F401  (keeps numba's lowering registry loaded)
+from numba.extending import NativeValue, models, register_jitable, register_model, typeof_impl, unbox
+from numba.core.registry import CPUDispatcher
+
+from backtrack import hooks
+from backtrack.hooks import DEFAULTS, HOOK_NAMES, StrategyType
+
+_ENGINE_DIR = Path(__file__).resolve().parent
+_registered_functions = set()
+
+
+@dataclass
+class Space:
+    """What the engine needs to know about a problem value before it searches.
+
+    n_vars: number of variables (numbered 0..n_vars-1); n_values: values are 0..n_values-1;
+    state: the root's int64 state row (may be empty); domains: optional bool[n_vars, n_values]
+    of allowed values; maximize: the sense of ``objective`` for ``goal="optimize"``;
+    incumbent: an optional known solution (list of values) to start branch and bound from.
+    """
+
+    n_vars: int
+    n_values: int
+    state: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    domains: np.ndarray | None = None
+    maximize: bool = True
+    incumbent: list | None = None
+
+    def __post_init__(self):
+        if self.n_vars < 1:
+            raise ValueError("a problem needs at least one variable")
+        if self.n_values < 1:
+            raise ValueError("variables need at least one value")
+        self.state = np.ascontiguousarray(self.state, dtype=np.int64).reshape(-1)
+
+
+class Strategy:
+    """A named set of hooks for one problem type.
+
+    ``Strategy("forward-checking", Queens, is_feasible=..., propagate=...)``; hooks not given keep
+    their neutral defaults (see :mod:`backtrack.hooks`). Hook functions are plain Python that
+    numba can compile; helper functions they call must be decorated with :func:`backtrack.jitable`.
+    """
+
+    def __init__(self, name, problem_type, *, description="", uses_domains=None, **hook_functions):
+        unknown = set(hook_functions) - set(HOOK_NAMES)
+        if unknown:
+            raise TypeError(f"unknown hook(s) {sorted(unknown)}; hooks are {', '.join(HOOK_NAMES)}")
+        self.name = name
+        self.problem_type = problem_type
+        self.description = description
+        self.custom = {k: v for k, v in hook_functions.items() if v is not None}
+        for hook_name in HOOK_NAMES:
+            fn = self.custom.get(hook_name, DEFAULTS[hook_name])
+            if not isinstance(fn, CPUDispatcher) and fn not in _registered_functions:
+                register_jitable(fn)
+                _registered_functions.add(fn)
+            setattr(self, hook_name, fn)
+        self.has_bound = "bound" in self.custom
+        self.uses_domains = "propagate" in self.custom if uses_domains is None else bool(uses_domains)
+        self.digest = _digest(self)
+        owner = f"{problem_type.__module__}.{problem_type.__qualname__}"
+        self.key = f"{owner}:{name}:{self.digest[:16]}"
+        hooks.register_strategy(self)
+
+    def __repr__(self):
+        return f"Strategy({self.name!r}, {self.problem_type.__name__})"
+
+    @property
+    def cache_tag(self):
+        """File-name-safe tag that names this strategy's compiled-code cache."""
+        safe = re.sub(r"[^A-Za-z0-9]+", "_", f"{self.problem_type.__qualname__}_{self.name}")
+        return f"{safe[:40]}-{self.digest[:16]}"
+
+
+def _source_bytes(fn, seen):
+    """Source of the module defining ``fn`` (or its bytecode), plus that of modules it calls."""
+    fn = getattr(fn, "py_func", fn)
+    chunks = []
+    try:
+        path = inspect.getsourcefile(fn)
+    except TypeError:
+        path = None
+    if path and path not in seen and Path(path).is_file():
+        seen.add(path)
+        chunks.append(Path(path).read_bytes())
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        chunks.append(marshal.dumps(code))
+        for name in code.co_names:
+            ref = getattr(fn, "__globals__", {}).get(name)
+            ref = getattr(ref, "py_func", ref)
+            if inspect.isfunction(ref) and ref is not fn:
+                module_file = inspect.getsourcefile(ref) if ref.__code__ else None
+                if module_file and module_file not in seen:
+                    chunks.extend(_source_bytes(ref, seen))
+    return chunks
+
+
+def _digest(strategy):
+    """Hash of the engine's sources and of the hooks' sources: the key of the compiled cache."""
+    h = hashlib.sha256()
+    for path in sorted(_ENGINE_DIR.glob("*.py")):
+        h.update(path.read_bytes())
+    seen = {str(p) for p in _ENGINE_DIR.glob("*.py")}
+    h.update(f"{strategy.name}|{strategy.uses_domains}|{strategy.has_bound}".encode())
+    for hook_name in sorted(strategy.custom):
+        h.update(hook_name.encode())
+        for chunk in _source_bytes(strategy.custom[hook_name], seen):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- numba typing of a Strategy
+
+
+@typeof_impl.register(Strategy)
+def _typeof_strategy(value, context):
+    return StrategyType(value.key)
+
+
+register_model(StrategyType)(models.OpaqueModel)
+
+
+@unbox(StrategyType)
+def _unbox_strategy(typ, obj, c):
+    return NativeValue(c.context.get_dummy_value())
