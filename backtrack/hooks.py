@@ -14,6 +14,8 @@ hook                arguments                                                   
 is_feasible         (problem, state, assign, var, value) -> bool                 always True
 apply               (problem, state, var, value), updates the child's state      no change
 propagate           (problem, state, domains, assign, var, value) -> bool        no change, True
+dominated           (problem, state, assign, depth) -> bool (another node is      never
+                    at least as good: cut)
 bound               (problem, state, domains, assign) -> int                     no bound
 objective           (problem, state, assign) -> int                              0
 accept              (problem, state, assign) -> bool (complete assignment)       always True
@@ -35,6 +37,7 @@ HOOK_NAMES = (
     "is_feasible",
     "apply",
     "propagate",
+    "dominated",
     "bound",
     "objective",
     "accept",
@@ -63,6 +66,12 @@ def no_change(problem, state, var, value):
 def no_propagation(problem, state, domains, assign, var, value):
     """Default ``propagate``: shrink nothing, never fail."""
     return True
+
+
+@register_jitable
+def never_dominated(problem, state, assign, depth):
+    """Default ``dominated``: no node is known to be dominated."""
+    return False
 
 
 @register_jitable
@@ -108,6 +117,7 @@ DEFAULTS = {
     "is_feasible": always_feasible,
     "apply": no_change,
     "propagate": no_propagation,
+    "dominated": never_dominated,
     "bound": no_bound,
     "objective": zero_objective,
     "accept": accept_all,
@@ -176,9 +186,17 @@ def propagate(strategy, problem, state, domains, assign, var, value):
 @overload(propagate, inline="always")
 def _propagate(strategy, problem, state, domains, assign, var, value):
     fn = _hook(strategy, "propagate")
-    return lambda strategy, problem, state, domains, assign, var, value: fn(
-        problem, state, domains, assign, var, value
-    )
+    return lambda strategy, problem, state, domains, assign, var, value: fn(problem, state, domains, assign, var, value)
+
+
+def dominated(strategy, problem, state, assign, depth):
+    return strategy.dominated(problem, state, assign, depth)
+
+
+@overload(dominated, inline="always")
+def _dominated(strategy, problem, state, assign, depth):
+    fn = _hook(strategy, "dominated")
+    return lambda strategy, problem, state, assign, depth: fn(problem, state, assign, depth)
 
 
 def bound(strategy, problem, state, domains, assign):

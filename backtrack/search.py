@@ -7,13 +7,12 @@ The same source runs interpreted (``run_slice``) and compiled (``compiled_engine
 
 Every candidate decision (variable = value) the loop takes from a value list is one node. A node
 is then cut by feasibility (``is_feasible`` said no), by propagation (``propagate`` wiped a domain
-out) or by bound (``bound`` cannot beat the incumbent); otherwise it is a leaf or is expanded.
+out), by dominance (``dominated``: another node is at least as good) or by bound (``bound`` cannot beat the incumbent); otherwise it is a leaf or is expanded.
 """
 
 from typing import NamedTuple
 
 import numpy as np
-from numba.extending import register_jitable
 
 from backtrack import hooks
 from backtrack.domains import Domains, dom_fix, undo_to
@@ -44,9 +43,10 @@ ST_NODES = 0
 ST_CUT_FEASIBILITY = 1
 ST_CUT_BOUND = 2
 ST_CUT_PROPAGATION = 3
-ST_SOLUTIONS = 4
-ST_MAX_DEPTH = 5
-ST_SIZE = 6
+ST_CUT_DOMINANCE = 4
+ST_SOLUTIONS = 5
+ST_MAX_DEPTH = 6
+ST_SIZE = 7
 
 
 class SearchArrays(NamedTuple):
@@ -74,109 +74,135 @@ class SearchArrays(NamedTuple):
     stats: np.ndarray
 
 
-@register_jitable
-def _open_level(strategy, problem, s, depth):
-    """Choose the variable of ``depth`` and fill its ordered candidate values."""
-    if depth < s.ctl[CTL_PREFIX]:
-        var = s.prefix[depth, 0]
-        s.values[depth, 0] = s.prefix[depth, 1]
-        count = 1
-    else:
-        var = hooks.select_variable(strategy, problem, s.states[depth], s.domains, s.assign, depth)
-        count = hooks.order_values(strategy, problem, s.states[depth], s.domains, s.assign, var, s.values[depth])
-    s.var_at[depth] = var
-    s.n_values[depth] = count
-    s.position[depth] = 0
-
-
 def run_slice(strategy, problem, s, goal, budget):
     """Search on from where the last call stopped; return an event code (``EV_*``)."""
     ctl = s.ctl
     stats = s.stats
     assign = s.assign
+    states = s.states
     n = assign.shape[0]
-    width = s.states.shape[1]
+    width = states.shape[1]
     if ctl[CTL_PHASE] == 2:
         return EV_DONE
-    if ctl[CTL_PHASE] == 0:
-        ctl[CTL_PHASE] = 1
-        ctl[CTL_DEPTH] = 0
-        _open_level(strategy, problem, s, 0)
-    stop_at = stats[ST_NODES] + budget
-    sense = ctl[CTL_SENSE]
+    opening = ctl[CTL_PHASE] == 0  # the level at `depth` still needs its variable and values
+    ctl[CTL_PHASE] = 1
     depth = ctl[CTL_DEPTH]
+    sense = ctl[CTL_SENSE]
+    prefix_length = ctl[CTL_PREFIX]
+    # Counters live in locals during the slice (registers, no aliasing) and are stored on exit.
+    nodes = stats[ST_NODES]
+    cut_feasibility = stats[ST_CUT_FEASIBILITY]
+    cut_propagation = stats[ST_CUT_PROPAGATION]
+    cut_dominance = stats[ST_CUT_DOMINANCE]
+    cut_bound = stats[ST_CUT_BOUND]
+    solutions = stats[ST_SOLUTIONS]
+    max_depth = stats[ST_MAX_DEPTH]
+    count = ctl[CTL_COUNT]
+    stop_at = nodes + budget
+    event = EV_BUDGET
     while True:
-        if s.position[depth] == s.n_values[depth]:
+        if opening:
+            opening = False
+            if depth < prefix_length:
+                var = s.prefix[depth, 0]
+                s.values[depth, 0] = s.prefix[depth, 1]
+                s.n_values[depth] = 1
+            else:
+                var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, depth)
+                s.n_values[depth] = hooks.order_values(
+                    strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
+                )
+            s.var_at[depth] = var
+            s.position[depth] = 0
+        position = s.position[depth]
+        if position == s.n_values[depth]:
             # This level is exhausted: undo the decision of the level above.
             if depth == 0:
                 ctl[CTL_PHASE] = 2
-                return EV_DONE
+                event = EV_DONE
+                break
             depth -= 1
             assign[s.var_at[depth]] = -1
             if hooks.uses_domains(strategy):
                 undo_to(s.domains, s.trail_mark[depth])
             continue
-        if stats[ST_NODES] >= stop_at:
-            ctl[CTL_DEPTH] = depth
-            return EV_BUDGET
+        if nodes >= stop_at:
+            event = EV_BUDGET
+            break
         var = s.var_at[depth]
-        value = s.values[depth, s.position[depth]]
-        s.position[depth] += 1
-        stats[ST_NODES] += 1
-        parent = s.states[depth]
-        if not hooks.is_feasible(strategy, problem, parent, assign, var, value):
-            stats[ST_CUT_FEASIBILITY] += 1
+        value = s.values[depth, position]
+        s.position[depth] = position + 1
+        nodes += 1
+        if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
+            cut_feasibility += 1
             continue
-        child = s.states[depth + 1]
         for i in range(width):
-            child[i] = parent[i]
+            states[depth + 1, i] = states[depth, i]
+        child = states[depth + 1]
         hooks.apply(strategy, problem, child, var, value)
         assign[var] = value
         if hooks.uses_domains(strategy):
             s.trail_mark[depth] = s.domains.top[0]
             dom_fix(s.domains, var, value)
             if not hooks.propagate(strategy, problem, child, s.domains, assign, var, value):
-                stats[ST_CUT_PROPAGATION] += 1
+                cut_propagation += 1
                 undo_to(s.domains, s.trail_mark[depth])
                 assign[var] = -1
                 continue
+        if hooks.dominated(strategy, problem, child, assign, depth + 1):
+            cut_dominance += 1
+            if hooks.uses_domains(strategy):
+                undo_to(s.domains, s.trail_mark[depth])
+            assign[var] = -1
+            continue
         if hooks.has_bound(strategy) and goal == OPTIMIZE and ctl[CTL_HAS_BEST] == 1:
             if sense * hooks.bound(strategy, problem, child, s.domains, assign) <= ctl[CTL_BEST]:
-                stats[ST_CUT_BOUND] += 1
+                cut_bound += 1
                 if hooks.uses_domains(strategy):
                     undo_to(s.domains, s.trail_mark[depth])
                 assign[var] = -1
                 continue
-        if depth + 1 > stats[ST_MAX_DEPTH]:
-            stats[ST_MAX_DEPTH] = depth + 1
+        if depth + 1 > max_depth:
+            max_depth = depth + 1
         if depth + 1 < n:
             depth += 1
-            _open_level(strategy, problem, s, depth)
+            opening = True
             continue
         # A complete assignment.
-        event = -1
+        found = -1
         if hooks.accept(strategy, problem, child, assign):
             if goal == COUNT:
-                stats[ST_SOLUTIONS] += 1
-                ctl[CTL_COUNT] += hooks.weight(strategy, problem, child, assign)
+                solutions += 1
+                count += hooks.weight(strategy, problem, child, assign)
+                if solutions == ctl[CTL_SOLUTION_LIMIT]:
+                    found = EV_SOLUTION_LIMIT
             elif goal == OPTIMIZE:
                 score = sense * hooks.objective(strategy, problem, child, assign)
                 if ctl[CTL_HAS_BEST] == 0 or score > ctl[CTL_BEST]:
                     ctl[CTL_HAS_BEST] = 1
                     ctl[CTL_BEST] = score
-                    stats[ST_SOLUTIONS] += 1
-                    s.best[:] = assign
-                    event = EV_IMPROVED
+                    solutions += 1
+                    for i in range(n):
+                        s.best[i] = assign[i]
+                    found = EV_IMPROVED
             else:
-                stats[ST_SOLUTIONS] += 1
-                s.best[:] = assign
-                event = EV_SOLUTION
-            if ctl[CTL_SOLUTION_LIMIT] > 0 and stats[ST_SOLUTIONS] >= ctl[CTL_SOLUTION_LIMIT] and goal != OPTIMIZE:
-                if event == -1:
-                    event = EV_SOLUTION_LIMIT
+                solutions += 1
+                for i in range(n):
+                    s.best[i] = assign[i]
+                found = EV_SOLUTION
         assign[var] = -1
         if hooks.uses_domains(strategy):
             undo_to(s.domains, s.trail_mark[depth])
-        if event != -1:
-            ctl[CTL_DEPTH] = depth
-            return event
+        if found != -1:
+            event = found
+            break
+    ctl[CTL_DEPTH] = depth
+    ctl[CTL_COUNT] = count
+    stats[ST_NODES] = nodes
+    stats[ST_CUT_FEASIBILITY] = cut_feasibility
+    stats[ST_CUT_PROPAGATION] = cut_propagation
+    stats[ST_CUT_DOMINANCE] = cut_dominance
+    stats[ST_CUT_BOUND] = cut_bound
+    stats[ST_SOLUTIONS] = solutions
+    stats[ST_MAX_DEPTH] = max_depth
+    return event

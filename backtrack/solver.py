@@ -12,7 +12,7 @@ from backtrack.search import SearchArrays
 
 GOALS = {"first": search.FIRST, "all": search.ALL, "count": search.COUNT, "optimize": search.OPTIMIZE}
 BACKENDS = ("numba", "python")
-PRUNING_KINDS = ("feasibility", "bound", "propagation")
+PRUNING_KINDS = ("feasibility", "bound", "propagation", "dominance")
 
 
 @dataclass
@@ -197,7 +197,8 @@ class Search:
                         status = "satisfied"
                         break
                 if event == search.EV_SOLUTION_LIMIT or (
-                    self.solution_limit is not None and int(a.stats[search.ST_SOLUTIONS]) >= self.solution_limit
+                    self.solution_limit is not None
+                    and int(a.stats[search.ST_SOLUTIONS]) >= self.solution_limit
                     and self.goal in ("all", "count")
                 ):
                     stop_reason = "solutions"
@@ -239,6 +240,7 @@ class Search:
             "feasibility": int(raw[search.ST_CUT_FEASIBILITY]),
             "bound": int(raw[search.ST_CUT_BOUND]),
             "propagation": int(raw[search.ST_CUT_PROPAGATION]),
+            "dominance": int(raw[search.ST_CUT_DOMINANCE]),
         }
         stats.solutions = int(raw[search.ST_SOLUTIONS])
         stats.max_depth = int(raw[search.ST_MAX_DEPTH])
@@ -265,15 +267,21 @@ class Search:
             stats=stats,
         )
 
+    def stream(self):
+        """Run the search, yielding each solution (goals first and all) as it is found.
+
+        A solution is a list of values, one per variable; ``self.result`` is set at the end.
+        """
+        yield from self._events()
+
     def __iter__(self):
-        """Yield each solution (a list of values, one per variable) as the search finds it."""
         if self.goal not in ("first", "all"):
             raise ValueError("iterate a search with goal 'first' or 'all'; use run() for count and optimize")
-        yield from self._events()
+        return self.stream()
 
     def run(self):
         """Search to the end (or a limit) and return the :class:`Result`."""
-        for _ in self._events():
+        for _ in self.stream():
             pass
         return self.result
 

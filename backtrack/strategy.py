@@ -9,13 +9,15 @@ from pathlib import Path
 
 import numpy as np
 from numba.core import cgutils  # noqa: F401  (keeps numba's lowering registry loaded)
-from numba.extending import NativeValue, models, register_jitable, register_model, typeof_impl, unbox
 from numba.core.registry import CPUDispatcher
+from numba.extending import NativeValue, models, register_jitable, register_model, typeof_impl, unbox
 
 from backtrack import hooks
 from backtrack.hooks import DEFAULTS, HOOK_NAMES, StrategyType
 
 _ENGINE_DIR = Path(__file__).resolve().parent
+# The modules whose code is compiled into the engine: editing one must invalidate the cache.
+_COMPILED_MODULES = ("bits.py", "domains.py", "heuristics.py", "hooks.py", "search.py", "strategy.py")
 _registered_functions = set()
 
 
@@ -110,9 +112,10 @@ def _source_bytes(fn, seen):
 def _digest(strategy):
     """Hash of the engine's sources and of the hooks' sources: the key of the compiled cache."""
     h = hashlib.sha256()
-    for path in sorted(_ENGINE_DIR.glob("*.py")):
+    engine_files = [_ENGINE_DIR / name for name in _COMPILED_MODULES]
+    for path in engine_files:
         h.update(path.read_bytes())
-    seen = {str(p) for p in _ENGINE_DIR.glob("*.py")}
+    seen = {str(path) for path in engine_files}
     h.update(f"{strategy.name}|{strategy.uses_domains}|{strategy.has_bound}".encode())
     for hook_name in sorted(strategy.custom):
         h.update(hook_name.encode())

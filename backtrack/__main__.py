@@ -1,0 +1,3 @@
+from backtrack.cli import main
+
+main()

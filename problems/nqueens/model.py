@@ -1,0 +1,214 @@
+"""N-queens: place N queens on an N x N board so that no two attack each other.
+
+Variables are rows, values are columns. The module only defines hooks; the engine searches.
+Strategies, from no pruning to bit-parallel search:
+
+- ``naive``: no pruning; a full board is checked at the leaf.
+- ``feasibility``: each new queen is checked against the queens already placed.
+- ``forward-checking``: after each queen, attacked columns leave the domains of the other rows;
+  an empty domain cuts the branch.
+- ``mrv``: forward checking, the row with the fewest columns left next, and its columns ordered
+  least-constraining first.
+- ``bitboard``: columns and both diagonals as bit masks; the free columns of a row in O(1).
+  When counting, the first queen takes only the left half of the board and each solution counts
+  twice (its mirror image is the solution not searched).
+- ``symmetry``: bitboard over one representative of each class of the board's 8 symmetries,
+  each weighted by the size of its class (see :mod:`problems.nqueens.symmetry`).
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from backtrack import Space, Strategy, dom_remove, dom_size, dom_values, jitable
+from backtrack.bits import lowest_bit_index
+
+MAX_BITBOARD_N = 62  # masks are int64 words
+
+
+class Queens(NamedTuple):
+    """An N-queens instance. ``mirror``: count with the left-right mirror (bitboard, goal count)."""
+
+    n: int
+    mirror: bool = False
+
+    def space(self):
+        # State row: occupied columns, left diagonals, right diagonals (bitboard strategies).
+        return Space(n_vars=self.n, n_values=self.n, state=np.zeros(3, np.int64))
+
+
+# ---------------------------------------------------------------- shared hooks
+
+
+@jitable
+def row_by_depth(problem, state, domains, assign, depth):
+    """Rows in order: row ``depth`` at depth ``depth``."""
+    return depth
+
+
+@jitable
+def attacks(row_a, col_a, row_b, col_b):
+    return col_a == col_b or abs(col_a - col_b) == abs(row_a - row_b)
+
+
+@jitable
+def board_is_valid(problem, state, assign):
+    """Leaf check of ``naive``: no two queens attack each other."""
+    for a in range(problem.n):
+        for b in range(a + 1, problem.n):
+            if attacks(a, assign[a], b, assign[b]):
+                return False
+    return True
+
+
+@jitable
+def safe_from_placed(problem, state, assign, var, value):
+    """The new queen (row ``var``, column ``value``) attacks no queen already placed."""
+    for row in range(problem.n):
+        if assign[row] >= 0 and attacks(row, assign[row], var, value):
+            return False
+    return True
+
+
+@jitable
+def remove_attacked(problem, state, domains, assign, var, value):
+    """Forward checking: remove the squares the new queen attacks from every free row."""
+    n = problem.n
+    for row in range(n):
+        if assign[row] < 0:
+            distance = abs(row - var)
+            if not dom_remove(domains, row, value):
+                return False
+            if value - distance >= 0 and not dom_remove(domains, row, value - distance):
+                return False
+            if value + distance < n and not dom_remove(domains, row, value + distance):
+                return False
+    return True
+
+
+@jitable
+def fewest_columns_left(problem, state, domains, assign, depth):
+    """MRV: the free row with the fewest columns left (lowest row on ties)."""
+    best_row = -1
+    best_size = problem.n + 1
+    for row in range(problem.n):
+        if assign[row] < 0:
+            size = dom_size(domains, row)
+            if size < best_size:
+                best_size = size
+                best_row = row
+    return best_row
+
+
+@jitable
+def least_constraining_first(problem, state, domains, assign, var, out):
+    """Columns of row ``var`` ordered by how few free squares they attack (then by column)."""
+    n = problem.n
+    count = dom_values(domains, var, out)
+    for i in range(count):
+        col = out[i]
+        hits = 0
+        for row in range(n):
+            if assign[row] < 0 and row != var:
+                distance = abs(row - var)
+                for target in (col, col - distance, col + distance):
+                    if 0 <= target < n and (domains.bits[row, target >> 6] >> np.uint64(target & 63)) & np.uint64(1):
+                        hits += 1
+        out[i] = hits * n + col
+    out[:count].sort()
+    for i in range(count):
+        out[i] = out[i] % n
+    return count
+
+
+# ---------------------------------------------------------------- bitboard hooks
+
+COLS, LEFT, RIGHT = 0, 1, 2  # slots of the state row
+
+
+@jitable
+def free_columns(problem, state, domains, assign, var, out):
+    """Columns attacked by no queen, from the three masks; the first row's left half when mirroring."""
+    n = problem.n
+    full = (np.int64(1) << n) - 1
+    free = ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
+    if problem.mirror and var == 0:
+        free &= (np.int64(1) << ((n + 1) // 2)) - 1
+    count = 0
+    while free != 0:
+        out[count] = lowest_bit_index(free)
+        count += 1
+        free &= free - 1
+    return count
+
+
+@jitable
+def place_on_masks(problem, state, var, value):
+    """Occupy the column and both diagonals, shifted to the next row."""
+    bit = np.int64(1) << value
+    full = (np.int64(1) << problem.n) - 1
+    state[COLS] |= bit
+    state[LEFT] = ((state[LEFT] | bit) << 1) & full
+    state[RIGHT] = (state[RIGHT] | bit) >> 1
+
+
+@jitable
+def mirror_weight(problem, state, assign):
+    """A solution whose first queen is left of the middle stands for itself and its mirror."""
+    if problem.mirror and 2 * assign[0] + 1 < problem.n:
+        return 2
+    return 1
+
+
+# ---------------------------------------------------------------- strategies
+
+STRATEGIES = {
+    s.name: s
+    for s in (
+        Strategy("naive", Queens, select_variable=row_by_depth, accept=board_is_valid, description="no pruning"),
+        Strategy(
+            "feasibility",
+            Queens,
+            select_variable=row_by_depth,
+            is_feasible=safe_from_placed,
+            description="check each queen against those placed",
+        ),
+        Strategy(
+            "forward-checking",
+            Queens,
+            select_variable=row_by_depth,
+            propagate=remove_attacked,
+            description="remove attacked squares from the free rows",
+        ),
+        Strategy(
+            "mrv",
+            Queens,
+            propagate=remove_attacked,
+            select_variable=fewest_columns_left,
+            order_values=least_constraining_first,
+            description="forward checking, fewest-columns row first, least-constraining column first",
+        ),
+        Strategy(
+            "bitboard",
+            Queens,
+            select_variable=row_by_depth,
+            apply=place_on_masks,
+            order_values=free_columns,
+            weight=mirror_weight,
+            description="bit masks of columns and diagonals",
+        ),
+    )
+}
+
+
+def default_strategy(goal):
+    """The fastest strategy for the goal: bit masks to count or list, MRV to find one."""
+    return "mrv" if goal == "first" else "bitboard"
+
+
+def is_solution(columns):
+    """Independent validator: ``columns[row]`` places one queen per row, none attacking another."""
+    n = len(columns)
+    if sorted(columns) != list(range(n)):
+        return False
+    return len({r + c for r, c in enumerate(columns)}) == n and len({r - c for r, c in enumerate(columns)}) == n
