@@ -38,7 +38,7 @@ def new_domains(n_vars, n_values, allowed=None):
     mask = np.ones((n_vars, n_values), dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
     if mask.shape != (n_vars, n_values):
         raise ValueError(f"domains must have shape ({n_vars}, {n_values}), got {mask.shape}")
-    for var, value in zip(*np.nonzero(mask)):
+    for var, value in zip(*np.nonzero(mask), strict=True):
         bits[var, value >> 6] |= np.uint64(1) << np.uint64(value & 63)
     # Along one path each value is removed at most once, and fixing saves each word once.
     capacity = n_vars * (n_values + 2 * words) + 1

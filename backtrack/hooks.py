@@ -22,6 +22,8 @@ accept              (problem, state, assign) -> bool (complete assignment)      
 weight              (problem, state, assign) -> int (solution's count weight)    1
 select_variable     (problem, state, domains, assign, depth) -> var              first unassigned
 order_values        (problem, state, domains, assign, var, out) -> count         domain, ascending
+summarize           (problem, state, assign) -> (key, value) of a half's leaf     (0, objective)
+                    (bidirectional search joins the two halves on the key)
 ==================  ==========================================================  ================
 
 ``is_feasible`` sees the parent's state (before the decision); every other hook that follows a
@@ -44,6 +46,7 @@ HOOK_NAMES = (
     "weight",
     "select_variable",
     "order_values",
+    "summarize",
 )
 
 
@@ -113,6 +116,12 @@ def ascending_values(problem, state, domains, assign, var, out):
     return dom_values(domains, var, out)
 
 
+@register_jitable
+def no_summary(problem, state, assign):
+    """Default ``summarize``: no key (a problem must define it to be searched bidirectionally)."""
+    return 0, 0
+
+
 DEFAULTS = {
     "is_feasible": always_feasible,
     "apply": no_change,
@@ -124,6 +133,7 @@ DEFAULTS = {
     "weight": unit_weight,
     "select_variable": first_unassigned,
     "order_values": ascending_values,
+    "summarize": no_summary,
 }
 
 
@@ -286,3 +296,13 @@ def _has_bound(strategy):
     if _flag(strategy, "has_bound"):
         return lambda strategy: True
     return lambda strategy: False
+
+
+def summarize(strategy, problem, state, assign):
+    return strategy.summarize(problem, state, assign)
+
+
+@overload(summarize, inline="always")
+def _summarize(strategy, problem, state, assign):
+    fn = _hook(strategy, "summarize")
+    return lambda strategy, problem, state, assign: fn(problem, state, assign)

@@ -7,7 +7,8 @@ The same source runs interpreted (``run_slice``) and compiled (``compiled_engine
 
 Every candidate decision (variable = value) the loop takes from a value list is one node. A node
 is then cut by feasibility (``is_feasible`` said no), by propagation (``propagate`` wiped a domain
-out), by dominance (``dominated``: another node is at least as good) or by bound (``bound`` cannot beat the incumbent); otherwise it is a leaf or is expanded.
+out), by dominance (``dominated``: another node is at least as good) or by bound (``bound`` cannot beat the
+incumbent); otherwise it is a leaf or is expanded.
 """
 
 from typing import NamedTuple
@@ -19,6 +20,7 @@ from backtrack.domains import Domains, dom_fix, undo_to
 
 # Goals.
 FIRST, ALL, COUNT, OPTIMIZE = 0, 1, 2, 3
+COLLECT = 4  # record (key, value, code) of every accepted leaf: one side of a bidirectional search
 
 # Events returned by run_slice.
 EV_DONE = 0  # tree exhausted
@@ -26,6 +28,7 @@ EV_SOLUTION = 1  # a solution is in SearchArrays.best (goals first and all)
 EV_IMPROVED = 2  # a better solution is in SearchArrays.best (goal optimize)
 EV_BUDGET = 3  # node budget of this slice spent
 EV_SOLUTION_LIMIT = 4  # the solution limit was reached
+EV_OUT_FULL = 5  # goal collect: the output arrays are full; the driver empties them
 
 # Slots of SearchArrays.ctl.
 CTL_PHASE = 0  # 0 new, 1 running, 2 done
@@ -36,7 +39,11 @@ CTL_SENSE = 4  # +1 or -1
 CTL_COUNT = 5  # weighted solution count since the driver last read it
 CTL_PREFIX = 6  # number of forced decisions at the top of the tree
 CTL_SOLUTION_LIMIT = 7  # stop once stats[ST_SOLUTIONS] reaches it (0: no limit)
-CTL_SIZE = 8
+CTL_LEAF_DEPTH = 8  # depth of a complete assignment (n_vars, or a half of them)
+CTL_ORDER = 9  # depths 0..CTL_ORDER-1 take their variable from SearchArrays.order
+CTL_OUT = 10  # goal collect: number of records in the output arrays
+CTL_RADIX = 11  # goal collect: base of the code of a leaf's decisions
+CTL_SIZE = 12
 
 # Slots of SearchArrays.stats (cumulative over slices).
 ST_NODES = 0
@@ -56,7 +63,8 @@ class SearchArrays(NamedTuple):
     assign int64[n]: value per variable or -1; var_at int64[n+1]: variable decided at each depth;
     values int64[n+1, V], n_values int64[n+1], position int64[n+1]: ordered candidate values per
     depth and the next one to try; trail_mark int64[n+1]: trail length before each depth's
-    decision; prefix int64[k, 2]: forced (var, value) decisions; best int64[n]: the solution
+    decision; prefix int64[k, 2]: forced (var, value) decisions; order int64[n]: forced variable
+    order; out int64[m, 3]: goal collect's (key, value, code) records; best int64[n]: the solution
     to report; ctl int64[CTL_SIZE]; stats int64[ST_SIZE].
     """
 
@@ -69,6 +77,8 @@ class SearchArrays(NamedTuple):
     position: np.ndarray
     trail_mark: np.ndarray
     prefix: np.ndarray
+    order: np.ndarray
+    out: np.ndarray
     best: np.ndarray
     ctl: np.ndarray
     stats: np.ndarray
@@ -89,6 +99,8 @@ def run_slice(strategy, problem, s, goal, budget):
     depth = ctl[CTL_DEPTH]
     sense = ctl[CTL_SENSE]
     prefix_length = ctl[CTL_PREFIX]
+    order_length = ctl[CTL_ORDER]
+    leaf_depth = ctl[CTL_LEAF_DEPTH]
     # Counters live in locals during the slice (registers, no aliasing) and are stored on exit.
     nodes = stats[ST_NODES]
     cut_feasibility = stats[ST_CUT_FEASIBILITY]
@@ -108,7 +120,10 @@ def run_slice(strategy, problem, s, goal, budget):
                 s.values[depth, 0] = s.prefix[depth, 1]
                 s.n_values[depth] = 1
             else:
-                var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, depth)
+                if depth < order_length:
+                    var = s.order[depth]
+                else:
+                    var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, depth)
                 s.n_values[depth] = hooks.order_values(
                     strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
                 )
@@ -164,14 +179,28 @@ def run_slice(strategy, problem, s, goal, budget):
                 continue
         if depth + 1 > max_depth:
             max_depth = depth + 1
-        if depth + 1 < n:
+        if depth + 1 < leaf_depth:
             depth += 1
             opening = True
             continue
         # A complete assignment.
         found = -1
         if hooks.accept(strategy, problem, child, assign):
-            if goal == COUNT:
+            if goal == COLLECT:
+                # Record this leaf; its code is the values of depths 0..depth in base CTL_RADIX.
+                out_length = ctl[CTL_OUT]
+                key, score = hooks.summarize(strategy, problem, child, assign)
+                code = 0
+                for d in range(depth, -1, -1):
+                    code = code * ctl[CTL_RADIX] + assign[s.var_at[d]]
+                s.out[out_length, 0] = key
+                s.out[out_length, 1] = score
+                s.out[out_length, 2] = code
+                ctl[CTL_OUT] = out_length + 1
+                solutions += 1
+                if out_length + 1 == s.out.shape[0]:
+                    found = EV_OUT_FULL
+            elif goal == COUNT:
                 solutions += 1
                 count += hooks.weight(strategy, problem, child, assign)
                 if solutions == ctl[CTL_SOLUTION_LIMIT]:

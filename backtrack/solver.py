@@ -132,6 +132,7 @@ class Search:
         ctl[search.CTL_SENSE] = 1 if space.maximize else -1
         ctl[search.CTL_PREFIX] = len(prefix)
         ctl[search.CTL_SOLUTION_LIMIT] = self.solution_limit or 0
+        ctl[search.CTL_LEAF_DEPTH] = n
         best = np.full(n, -1, dtype=np.int64)
         if space.incumbent is not None and self.goal == "optimize":
             value, assignment = space.incumbent
@@ -148,6 +149,8 @@ class Search:
             position=np.zeros(n + 1, dtype=np.int64),
             trail_mark=np.zeros(n + 1, dtype=np.int64),
             prefix=prefix,
+            order=np.zeros(n, dtype=np.int64),
+            out=np.zeros((1, 3), dtype=np.int64),
             best=best,
             ctl=ctl,
             stats=np.zeros(search.ST_SIZE, dtype=np.int64),
