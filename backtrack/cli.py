@@ -30,6 +30,10 @@ class Interrupted(Exception):
     """The search was stopped by Ctrl-C (its result has been printed)."""
 
 
+class ReaderGone(Exception):
+    """stdout was closed by its reader (e.g. ``| head``): stop quietly."""
+
+
 # ---------------------------------------------------------------- shared options
 
 
@@ -208,6 +212,8 @@ def run_search(
                 show_solution(solution)
     except backtrack.HookCompileError as error:
         raise InputError(str(error)) from None
+    except BrokenPipeError:
+        raise ReaderGone() from None
     finally:
         if printer is not None:
             printer.close()
@@ -294,7 +300,7 @@ def main(argv=None):
         sys.exit(EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         # The reader went away (e.g. `| head`): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
