@@ -13,7 +13,7 @@ Strategies, from no pruning to bit-parallel search:
   When counting, the first queen takes only the left half of the board and each solution counts
   twice (its mirror image is the solution not searched).
 - ``symmetry``: bitboard over one representative of each class of the board's 8 symmetries,
-  each weighted by the size of its class (see :mod:`problems.nqueens.symmetry`).
+  each weighted by the size of its class (see the symmetry hooks below).
 """
 
 from typing import NamedTuple
@@ -160,6 +160,106 @@ def mirror_weight(problem, state, assign):
     return 1
 
 
+# ---------------------------------------------------------------- symmetry hooks
+#
+# Each class of solutions under the board's 8 symmetries is counted once, through its
+# lexicographically smallest member, weighted by the number of distinct boards in the class.
+# That member's top queen is at least as close to a corner (distance t, t <= (n-1)/2) as the queen
+# on any other edge, so the search may forbid: the side columns in rows above t, both side
+# columns still free at row n-1-t, bottom-row columns outside [t, n-1-t]; and with a corner
+# queen (t = 0), column 1 above the row-1 queen's column (the diagonal mirror has it below).
+# A leaf that is not the smallest of its class is rejected by ``accept``.
+
+
+@jitable
+def canonical_free_columns(problem, state, domains, assign, var, out):
+    """Free columns of row ``var``, restricted to boards that can be their class's smallest."""
+    n = problem.n
+    full = (np.int64(1) << n) - 1
+    free = ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
+    sides = np.int64(1) | (np.int64(1) << (n - 1))
+    if var == 0:
+        free &= (np.int64(1) << ((n + 1) // 2)) - 1
+    elif assign[0] == 0:
+        if 2 <= var < assign[1]:
+            free &= ~np.int64(2)
+    else:
+        t = assign[0]
+        if var < t:
+            free &= ~sides
+        elif var == n - 1 - t and n > 1:
+            placed = state[COLS] & sides
+            if placed == 0:
+                free = np.int64(0)
+            elif placed != sides:
+                free &= sides & ~placed
+        if var == n - 1:
+            free &= ((np.int64(1) << (n - t)) - 1) & ~((np.int64(1) << t) - 1)
+    count = 0
+    while free != 0:
+        out[count] = lowest_bit_index(free)
+        count += 1
+        free &= free - 1
+    return count
+
+
+@jitable
+def _image_column(assign, n, symmetry, row):
+    """Column of row ``row``'s queen in the image of the board under symmetry 0..7."""
+    if symmetry == 0:
+        return assign[row]
+    if symmetry == 1:  # mirror left-right
+        return n - 1 - assign[row]
+    if symmetry == 2:  # mirror top-bottom
+        return assign[n - 1 - row]
+    if symmetry == 3:  # half turn
+        return n - 1 - assign[n - 1 - row]
+    # The other four swap rows and columns: find the queen in the matching column.
+    if symmetry == 4:  # main diagonal: (r, c) -> (c, r)
+        column = row
+    elif symmetry == 5:  # quarter turn: (r, c) -> (c, n-1-r)
+        column = row
+    elif symmetry == 6:  # three quarter turns: (r, c) -> (n-1-c, r)
+        column = n - 1 - row
+    else:  # anti-diagonal: (r, c) -> (n-1-c, n-1-r)
+        column = n - 1 - row
+    for r in range(n):
+        if assign[r] == column:
+            if symmetry == 4 or symmetry == 6:
+                return r
+            return n - 1 - r
+    return -1
+
+
+@jitable
+def _compare_image(assign, n, symmetry):
+    """-1, 0 or 1 as the image under ``symmetry`` is smaller than, equal to or larger than the board."""
+    for row in range(n):
+        image = _image_column(assign, n, symmetry, row)
+        if image != assign[row]:
+            return -1 if image < assign[row] else 1
+    return 0
+
+
+@jitable
+def smallest_of_class(problem, state, assign):
+    """Accept a board only if no symmetric image of it is lexicographically smaller."""
+    for symmetry in range(1, 8):
+        if _compare_image(assign, problem.n, symmetry) < 0:
+            return False
+    return True
+
+
+@jitable
+def class_size(problem, state, assign):
+    """Number of distinct boards among the 8 images: 8 divided by the symmetries that fix it."""
+    fixed = 1
+    for symmetry in range(1, 8):
+        if _compare_image(assign, problem.n, symmetry) == 0:
+            fixed += 1
+    return 8 // fixed
+
+
 # ---------------------------------------------------------------- strategies
 
 STRATEGIES = {
@@ -196,6 +296,16 @@ STRATEGIES = {
             order_values=free_columns,
             weight=mirror_weight,
             description="bit masks of columns and diagonals",
+        ),
+        Strategy(
+            "symmetry",
+            Queens,
+            select_variable=row_by_depth,
+            apply=place_on_masks,
+            order_values=canonical_free_columns,
+            accept=smallest_of_class,
+            weight=class_size,
+            description="bitboard over one board per class of the 8 symmetries, weighted (count only)",
         ),
     )
 }
