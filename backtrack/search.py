@@ -96,7 +96,10 @@ def run_slice(strategy, problem, s, goal, budget):
         return EV_DONE
     opening = ctl[CTL_PHASE] == 0  # the level at `depth` still needs its variable and values
     ctl[CTL_PHASE] = 1
-    depth = ctl[CTL_DEPTH]
+    # Depth and position are unsigned: numba then indexes arrays without negative-index checks
+    # (about 20 % of the time of a bitboard search).
+    ONE = np.uint64(1)
+    depth = np.uint64(ctl[CTL_DEPTH])
     sense = ctl[CTL_SENSE]
     prefix_length = ctl[CTL_PREFIX]
     order_length = ctl[CTL_ORDER]
@@ -115,28 +118,28 @@ def run_slice(strategy, problem, s, goal, budget):
     while True:
         if opening:
             opening = False
-            if depth < prefix_length:
+            if np.int64(depth) < prefix_length:
                 var = s.prefix[depth, 0]
                 s.values[depth, 0] = s.prefix[depth, 1]
                 s.n_values[depth] = 1
             else:
-                if depth < order_length:
+                if np.int64(depth) < order_length:
                     var = s.order[depth]
                 else:
-                    var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, depth)
+                    var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, np.int64(depth))
                 s.n_values[depth] = hooks.order_values(
                     strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
                 )
             s.var_at[depth] = var
             s.position[depth] = 0
-        position = s.position[depth]
-        if position == s.n_values[depth]:
+        position = np.uint64(s.position[depth])
+        if position == np.uint64(s.n_values[depth]):
             # This level is exhausted: undo the decision of the level above.
-            if depth == 0:
+            if depth == np.uint64(0):
                 ctl[CTL_PHASE] = 2
                 event = EV_DONE
                 break
-            depth -= 1
+            depth -= ONE
             assign[s.var_at[depth]] = -1
             if hooks.uses_domains(strategy):
                 undo_to(s.domains, s.trail_mark[depth])
@@ -146,14 +149,14 @@ def run_slice(strategy, problem, s, goal, budget):
             break
         var = s.var_at[depth]
         value = s.values[depth, position]
-        s.position[depth] = position + 1
+        s.position[depth] = position + ONE
         nodes += 1
         if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
             cut_feasibility += 1
             continue
         for i in range(width):
-            states[depth + 1, i] = states[depth, i]
-        child = states[depth + 1]
+            states[depth + ONE, i] = states[depth, i]
+        child = states[depth + ONE]
         hooks.apply(strategy, problem, child, var, value)
         assign[var] = value
         if hooks.uses_domains(strategy):
@@ -164,7 +167,7 @@ def run_slice(strategy, problem, s, goal, budget):
                 undo_to(s.domains, s.trail_mark[depth])
                 assign[var] = -1
                 continue
-        if hooks.dominated(strategy, problem, child, assign, depth + 1):
+        if hooks.dominated(strategy, problem, child, assign, np.int64(depth) + 1):
             cut_dominance += 1
             if hooks.uses_domains(strategy):
                 undo_to(s.domains, s.trail_mark[depth])
@@ -177,10 +180,10 @@ def run_slice(strategy, problem, s, goal, budget):
                     undo_to(s.domains, s.trail_mark[depth])
                 assign[var] = -1
                 continue
-        if depth + 1 > max_depth:
-            max_depth = depth + 1
-        if depth + 1 < leaf_depth:
-            depth += 1
+        if np.int64(depth) + 1 > max_depth:
+            max_depth = np.int64(depth) + 1
+        if np.int64(depth) + 1 < leaf_depth:
+            depth += ONE
             opening = True
             continue
         # A complete assignment.
@@ -191,7 +194,7 @@ def run_slice(strategy, problem, s, goal, budget):
                 out_length = ctl[CTL_OUT]
                 key, score = hooks.summarize(strategy, problem, child, assign)
                 code = 0
-                for d in range(depth, -1, -1):
+                for d in range(np.int64(depth), -1, -1):
                     code = code * ctl[CTL_RADIX] + assign[s.var_at[d]]
                 s.out[out_length, 0] = key
                 s.out[out_length, 1] = score
@@ -225,7 +228,7 @@ def run_slice(strategy, problem, s, goal, budget):
         if found != -1:
             event = found
             break
-    ctl[CTL_DEPTH] = depth
+    ctl[CTL_DEPTH] = np.int64(depth)
     ctl[CTL_COUNT] = count
     stats[ST_NODES] = nodes
     stats[ST_CUT_FEASIBILITY] = cut_feasibility
