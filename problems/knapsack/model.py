@@ -1,0 +1,713 @@
+"""0/1 knapsack as engine hooks: maximise the profit of the chosen items within the capacity.
+
+The module only defines hooks and the plain-Python preprocessing that builds a problem value;
+the engine (:mod:`backtrack.search`) does every search. Strategies, from no pruning to the
+default:
+
+- ``naive``: enumerate every subset; the capacity is checked at the leaves (``accept``).
+- ``feasibility``: cut a branch as soon as its weight exceeds the capacity.
+- ``dantzig``: feasibility, items in profit/weight order, the LP (Dantzig) upper bound, the
+  greedy solution as the first incumbent.
+- ``martello-toth``: as ``dantzig`` with the Martello-Toth bound U2 (<= Dantzig's).
+- ``reduction``: as ``dantzig``, plus propagation: after each decision, the items that no longer
+  fit, and those whose opposite value cannot beat the incumbent by bound, are fixed
+  (``propagate`` with :func:`backtrack.dom_remove`).
+- ``core``: items fixed at the root by reduction, then branching outwards from the break item
+  (a *core*), with the LP bound of the decided interval.
+- ``combo`` (default): ``core`` plus dominance between (profit, weight) states and a
+  cardinality bound (see :func:`dominated_by_earlier` for why it is sound).
+- ``bidirectional``: meet in the middle, provided by :mod:`backtrack.bidirectional` (see the
+  placeholder at the end of this file).
+
+Variables are the items left after preprocessing, numbered in decreasing profit/weight order;
+value 1 takes an item. The state row of a node holds ``PROFIT``, ``WEIGHT``, ``DEPTH`` and
+``COUNT``. Items ``[0, pivot)`` are *in* at the root (the break solution of the core strategies;
+``pivot`` is 0 for the plain ones), so a decision adds an item right of the pivot or removes one
+left of it. After ``d`` decisions the decided items are the interval ``[lo_at[d], hi_at[d])``:
+the items left of it are still in, those right of it still out, and the LP bound over them is
+read from prefix sums.
+
+All strategies are for goal ``optimize``.
+"""
+
+from functools import cmp_to_key
+from typing import NamedTuple
+
+import numpy as np
+
+from backtrack import Space, Strategy, dom_contains, dom_remove, jitable
+
+PROFIT, WEIGHT, DEPTH, COUNT = 0, 1, 2, 3  # slots of the state row
+STATE_WIDTH = 4
+NO_BOUND = -(1 << 62)  # bound of a node that cannot be completed feasibly
+SAFE_LIMIT = 1 << 62  # products and totals must stay below this (int64 arithmetic in hooks)
+MEMO_ENTRIES = 1 << 22  # states kept by the dominance memo, over all depths (2 x 32 MiB)
+
+
+class Knapsack(NamedTuple):
+    """A knapsack instance prepared for the engine (build it with :func:`prepare`).
+
+    Item arrays (int64[n], n = free items, in decreasing profit/weight order): ``profit``,
+    ``weight``, ``item`` (its index in the input, -1 for a padding item). ``prefix_profit`` and
+    ``prefix_weight`` (int64[n+1]) are their prefix sums. ``branch`` (int64[n]) is the variable
+    decided at each depth; ``lo_at``/``hi_at`` (int64[n+1]) the decided interval after each depth.
+    ``pivot``: items ``[0, pivot)`` are in at the root. ``capacity`` and ``base_profit`` exclude
+    the items fixed before the search (``fixed_in``, input indices). ``min_count``/``max_count``
+    bound the number of free items of any solution better than the incumbent. ``incumbent``
+    (int64[1]) tracks the best value found (scratch, read by ``propagate``); ``memo_*`` are the
+    dominance memo's scratch arrays (per depth, a Pareto list of (weight, profit) sorted by weight).
+    ``start_value``/``start_choice`` are the greedy incumbent handed to the engine (or -1/empty).
+    """
+
+    profit: np.ndarray
+    weight: np.ndarray
+    item: np.ndarray
+    prefix_profit: np.ndarray
+    prefix_weight: np.ndarray
+    branch: np.ndarray
+    lo_at: np.ndarray
+    hi_at: np.ndarray
+    pivot: int
+    capacity: int
+    base_profit: int
+    fixed_in: np.ndarray
+    min_count: int
+    max_count: int
+    incumbent: np.ndarray
+    memo_weight: np.ndarray
+    memo_profit: np.ndarray
+    memo_size: np.ndarray
+    start_value: int
+    start_choice: np.ndarray
+
+    def space(self):
+        """The engine's view; also clears the scratch arrays, so a problem value can be re-solved."""
+        n = self.profit.shape[0]
+        self.memo_size[:] = 0
+        self.incumbent[0] = self.start_value
+        state = np.zeros(STATE_WIDTH, np.int64)
+        state[PROFIT] = self.base_profit + self.prefix_profit[self.pivot]
+        state[WEIGHT] = self.prefix_weight[self.pivot]
+        state[COUNT] = self.pivot
+        incumbent = None
+        if self.start_value >= 0:
+            incumbent = (int(self.start_value), self.start_choice.tolist())
+        return Space(n_vars=n, n_values=2, state=state, incumbent=incumbent)
+
+    def chosen_items(self, values):
+        """Input indices (sorted) of the items a solution of the engine takes."""
+        chosen = [int(i) for i in self.fixed_in]
+        chosen += [int(self.item[var]) for var, value in enumerate(values) if value == 1 and self.item[var] >= 0]
+        return sorted(chosen)
+
+
+# ---------------------------------------------------------------- LP bounds from prefix sums
+
+
+@jitable
+def last_within(prefix, start, stop, limit):
+    """Largest ``k`` in ``[start, stop]`` with ``prefix[k] <= limit`` (``prefix`` non-decreasing;
+    ``prefix[start] <= limit`` is assumed)."""
+    low = start
+    high = stop
+    while low < high:
+        mid = (low + high + 1) // 2
+        if prefix[mid] <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+@jitable
+def fill_from(problem, start, residual):
+    """LP value of filling ``residual`` capacity with items ``[start, n)`` in ratio order."""
+    pw = problem.prefix_weight
+    pp = problem.prefix_profit
+    n = problem.profit.shape[0]
+    stop = last_within(pw, start, n, pw[start] + residual)
+    gain = pp[stop] - pp[start]
+    if stop < n:
+        room = residual - (pw[stop] - pw[start])
+        gain += room * problem.profit[stop] // problem.weight[stop]
+    return gain
+
+
+@jitable
+def removal_cost(problem, stop, excess):
+    """LP cost (rounded up) of removing ``excess`` weight from items ``[0, stop)``, lowest ratio
+    first; -1 if they weigh less than ``excess``."""
+    pw = problem.prefix_weight
+    pp = problem.prefix_profit
+    if pw[stop] < excess:
+        return -1
+    # Items [part, stop) cover the excess and [part + 1, stop) do not: those are removed whole,
+    # item `part` covers the rest (> 0) in part.
+    part = last_within(pw, 0, stop, pw[stop] - excess)
+    rest = excess - (pw[stop] - pw[part + 1])
+    w = problem.weight[part]
+    return pp[stop] - pp[part + 1] + (rest * problem.profit[part] + w - 1) // w
+
+
+@jitable
+def interval_bound(problem, profit, weight, lo, hi):
+    """LP bound of a node whose decided items are ``[lo, hi)``: items left of ``lo`` are in
+    (they may be removed), items from ``hi`` on are out (they may be added)."""
+    capacity = problem.capacity
+    if weight <= capacity:
+        return profit + fill_from(problem, hi, capacity - weight)
+    cost = removal_cost(problem, lo, weight - capacity)
+    if cost < 0:
+        return NO_BOUND
+    return profit - cost
+
+
+@jitable
+def lp_bound(problem, state, domains, assign):
+    """``bound`` of ``dantzig``, ``reduction`` and the core strategies: the LP relaxation of the
+    undecided items (Dantzig's bound, generalised to a decided interval)."""
+    depth = state[DEPTH]
+    return interval_bound(problem, state[PROFIT], state[WEIGHT], problem.lo_at[depth], problem.hi_at[depth])
+
+
+@jitable
+def martello_toth_bound(problem, state, domains, assign):
+    """``bound`` of ``martello-toth`` (ratio order): U2 = max of the bounds with the break item
+    t out (the next item fills fractionally) and in (item t-1 is removed fractionally)."""
+    n = problem.profit.shape[0]
+    pw = problem.prefix_weight
+    pp = problem.prefix_profit
+    hi = problem.hi_at[state[DEPTH]]
+    residual = problem.capacity - state[WEIGHT]
+    if residual < 0:
+        return NO_BOUND
+    t = last_within(pw, hi, n, pw[hi] + residual)
+    profit = state[PROFIT] + pp[t] - pp[hi]
+    if t == n:
+        return profit
+    residual -= pw[t] - pw[hi]
+    without = profit
+    if t + 1 < n:
+        without += residual * problem.profit[t + 1] // problem.weight[t + 1]
+    with_break = NO_BOUND
+    if t > hi:
+        w = problem.weight[t - 1]
+        with_break = profit + problem.profit[t] - ((problem.weight[t] - residual) * problem.profit[t - 1] + w - 1) // w
+    return max(without, with_break)
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@jitable
+def take_or_leave(problem, state, var, value):
+    """``apply``: a decision on an item left of the pivot may remove it, right of it add it."""
+    if var < problem.pivot:
+        if value == 0:
+            state[PROFIT] -= problem.profit[var]
+            state[WEIGHT] -= problem.weight[var]
+            state[COUNT] -= 1
+    elif value == 1:
+        state[PROFIT] += problem.profit[var]
+        state[WEIGHT] += problem.weight[var]
+        state[COUNT] += 1
+    state[DEPTH] += 1
+
+
+@jitable
+def child_weight(problem, state, var, value):
+    weight = state[WEIGHT]
+    if var < problem.pivot:
+        if value == 0:
+            weight -= problem.weight[var]
+    elif value == 1:
+        weight += problem.weight[var]
+    return weight
+
+
+@jitable
+def fits(problem, state, assign, var, value):
+    """``is_feasible``: the child can still be made to fit, even by removing every item left of
+    its decided interval."""
+    lo = problem.lo_at[state[DEPTH] + 1]
+    return child_weight(problem, state, var, value) - problem.prefix_weight[lo] <= problem.capacity
+
+
+@jitable
+def within_capacity(problem, state, assign):
+    """``accept`` of ``naive``: the complete assignment fits."""
+    return state[WEIGHT] <= problem.capacity
+
+
+@jitable
+def total_profit(problem, state, assign):
+    """``objective``: the profit of the chosen items. Also records the best value reached in the
+    ``incumbent`` scratch slot (the engine takes the same maximum) for ``propagate`` to read."""
+    value = state[PROFIT]
+    if value > problem.incumbent[0]:
+        problem.incumbent[0] = value
+    return value
+
+
+@jitable
+def by_depth(problem, state, domains, assign, depth):
+    """``select_variable``: the precomputed branching order (ratio order or outwards from the break)."""
+    return problem.branch[depth]
+
+
+@jitable
+def take_first(problem, state, domains, assign, var, out):
+    """``order_values``: take the item first, then leave it (values left in its domain only)."""
+    count = 0
+    if dom_contains(domains, var, 1):
+        out[count] = 1
+        count += 1
+    if dom_contains(domains, var, 0):
+        out[count] = 0
+        count += 1
+    return count
+
+
+@jitable
+def better_bound_first(problem, state, domains, assign, var, out):
+    """``order_values`` of the core strategies: the child with the higher LP bound first (ties:
+    the break solution's value), so good states reach the dominance memo early."""
+    depth = state[DEPTH]
+    lo = problem.lo_at[depth + 1]
+    hi = problem.hi_at[depth + 1]
+    kept = 1 if var < problem.pivot else 0
+    profit_in = state[PROFIT]
+    weight_in = state[WEIGHT]
+    if var >= problem.pivot:
+        profit_in += problem.profit[var]
+        weight_in += problem.weight[var]
+    profit_out = state[PROFIT]
+    weight_out = state[WEIGHT]
+    if var < problem.pivot:
+        profit_out -= problem.profit[var]
+        weight_out -= problem.weight[var]
+    bound_in = interval_bound(problem, profit_in, weight_in, lo, hi)
+    bound_out = interval_bound(problem, profit_out, weight_out, lo, hi)
+    first = kept
+    if bound_in > bound_out:
+        first = 1
+    elif bound_out > bound_in:
+        first = 0
+    out[0] = first
+    out[1] = 1 - first
+    return 2
+
+
+# ---------------------------------------------------------------- propagation (strategy reduction)
+
+
+@jitable
+def fill_skipping(problem, start, residual, skip):
+    """LP value of filling ``residual`` with items ``[start, n)`` except item ``skip``."""
+    pw = problem.prefix_weight
+    pp = problem.prefix_profit
+    before = pw[skip] - pw[start]
+    if residual <= before:
+        return fill_from(problem, start, residual) if residual < before else pp[skip] - pp[start]
+    return pp[skip] - pp[start] + fill_from(problem, skip + 1, residual - before)
+
+
+@jitable
+def fix_by_bound(problem, state, domains, assign, var, value):
+    """``propagate`` of ``reduction`` (ratio order: the undecided items are ``[hi, n)``): remove
+    value 1 of an item that no longer fits or whose taking cannot beat the incumbent, and value 0
+    of an item whose leaving cannot; a domain wiped out cuts the node."""
+    n = problem.profit.shape[0]
+    hi = problem.hi_at[state[DEPTH]]
+    residual = problem.capacity - state[WEIGHT]
+    best = problem.incumbent[0]
+    for j in range(hi, n):
+        if dom_contains(domains, j, 1):
+            w = problem.weight[j]
+            if w > residual:
+                if not dom_remove(domains, j, 1):
+                    return False
+            elif state[PROFIT] + problem.profit[j] + fill_skipping(problem, hi, residual - w, j) <= best:
+                if not dom_remove(domains, j, 1):
+                    return False
+        if dom_contains(domains, j, 0):
+            if state[PROFIT] + fill_skipping(problem, hi, residual, j) <= best:
+                if not dom_remove(domains, j, 0):
+                    return False
+    return True
+
+
+# ---------------------------------------------------------------- dominance and cardinality (combo)
+
+
+@jitable
+def cardinality_cut(problem, state):
+    """A node whose item count cannot end within [min_count, max_count] cannot beat the incumbent."""
+    depth = state[DEPTH]
+    fewest = state[COUNT] - problem.lo_at[depth]  # every item left of the interval removed
+    most = state[COUNT] + problem.profit.shape[0] - problem.hi_at[depth]  # every item right of it added
+    return fewest > problem.max_count or most < problem.min_count
+
+
+@jitable
+def dominated_by_earlier(problem, state, assign, depth):
+    """``dominated`` of ``combo``: cut a node whose (profit, weight) is dominated by an earlier
+    node at the same depth (profit >= and weight <=), or that fails the cardinality bound.
+
+    Sound for goal optimize because the branching order is fixed (every node at a depth has
+    decided the same items, so the dominating node has every completion of this one, at least
+    as profitable) and the search is depth-first: an earlier node at the same depth has had its
+    subtree searched to the end, or cut by a test that proves it cannot beat the incumbent
+    (bound, reduction, dominance), and the incumbent only improves. The memo keeps, per depth,
+    the Pareto list of (weight, profit) seen, sorted by weight with profits increasing; when a
+    depth's list is full new states are not recorded (fewer cuts, never a wrong one).
+    """
+    if cardinality_cut(problem, state):
+        return True
+    profit = state[PROFIT]
+    weight = state[WEIGHT]
+    ws = problem.memo_weight[depth]
+    ps = problem.memo_profit[depth]
+    size = problem.memo_size[depth]
+    # The last entry with weight <= ours has the highest profit among all such entries.
+    low = 0
+    high = size
+    while low < high:
+        mid = (low + high) // 2
+        if ws[mid] <= weight:
+            low = mid + 1
+        else:
+            high = mid
+    at = low  # entries [0, at) weigh <= weight
+    if at > 0 and ps[at - 1] >= profit:
+        return True
+    start = at
+    if at > 0 and ws[at - 1] == weight:
+        start = at - 1  # same weight, less profit: replaced
+    stop = start
+    while stop < size and ps[stop] <= profit:
+        stop += 1  # entries [start, stop) are dominated by the new state
+    capacity = ws.shape[0]
+    if stop == start and size == capacity:
+        return False
+    shift = 1 - (stop - start)
+    if shift > 0:
+        for i in range(size - 1, stop - 1, -1):
+            ws[i + 1] = ws[i]
+            ps[i + 1] = ps[i]
+    elif shift < 0:
+        for i in range(stop, size):
+            ws[i + shift] = ws[i]
+            ps[i + shift] = ps[i]
+    ws[start] = weight
+    ps[start] = profit
+    problem.memo_size[depth] = size + shift
+    return False
+
+
+@jitable
+def weight_and_profit(problem, state, assign):
+    """``summarize`` for meet in the middle: join halves on weight, score by profit."""
+    return state[WEIGHT], state[PROFIT]
+
+
+# ---------------------------------------------------------------- strategies
+
+STRATEGIES = {
+    s.name: s
+    for s in (
+        Strategy(
+            "naive",
+            Knapsack,
+            select_variable=by_depth,
+            apply=take_or_leave,
+            objective=total_profit,
+            accept=within_capacity,
+            description="enumerate every subset, check the capacity at the leaves",
+        ),
+        Strategy(
+            "feasibility",
+            Knapsack,
+            select_variable=by_depth,
+            apply=take_or_leave,
+            objective=total_profit,
+            is_feasible=fits,
+            description="cut when the weight exceeds the capacity",
+        ),
+        Strategy(
+            "dantzig",
+            Knapsack,
+            select_variable=by_depth,
+            order_values=take_first,
+            apply=take_or_leave,
+            objective=total_profit,
+            is_feasible=fits,
+            bound=lp_bound,
+            description="feasibility + LP (Dantzig) bound, ratio order, greedy incumbent",
+        ),
+        Strategy(
+            "martello-toth",
+            Knapsack,
+            select_variable=by_depth,
+            order_values=take_first,
+            apply=take_or_leave,
+            objective=total_profit,
+            is_feasible=fits,
+            bound=martello_toth_bound,
+            description="feasibility + Martello-Toth bound U2, ratio order, greedy incumbent",
+        ),
+        Strategy(
+            "reduction",
+            Knapsack,
+            select_variable=by_depth,
+            order_values=take_first,
+            apply=take_or_leave,
+            objective=total_profit,
+            is_feasible=fits,
+            bound=lp_bound,
+            propagate=fix_by_bound,
+            description="dantzig + fix items that cannot fit or whose other value cannot beat the incumbent",
+        ),
+        Strategy(
+            "core",
+            Knapsack,
+            select_variable=by_depth,
+            order_values=better_bound_first,
+            apply=take_or_leave,
+            objective=total_profit,
+            is_feasible=fits,
+            bound=lp_bound,
+            description="root reduction, branch outwards from the break item, LP bound of the interval",
+        ),
+        Strategy(
+            "combo",
+            Knapsack,
+            select_variable=by_depth,
+            order_values=better_bound_first,
+            apply=take_or_leave,
+            objective=total_profit,
+            is_feasible=fits,
+            bound=lp_bound,
+            dominated=dominated_by_earlier,
+            description="core + dominance of (profit, weight) states per depth + cardinality bound (default)",
+        ),
+    )
+}
+
+DEFAULT_STRATEGY = "combo"
+
+# How each strategy's problem value is prepared: core = branch outwards from the break item,
+# reduce = fix items at the root by bound, incumbent = start from the greedy solution,
+# memo = allocate the dominance memo.
+LAYOUTS = {
+    "naive": {"core": False, "reduce": False, "incumbent": False, "memo": False},
+    "feasibility": {"core": False, "reduce": False, "incumbent": False, "memo": False},
+    "dantzig": {"core": False, "reduce": False, "incumbent": True, "memo": False},
+    "martello-toth": {"core": False, "reduce": False, "incumbent": True, "memo": False},
+    "reduction": {"core": False, "reduce": False, "incumbent": True, "memo": False},
+    "core": {"core": True, "reduce": True, "incumbent": True, "memo": False},
+    "combo": {"core": True, "reduce": True, "incumbent": True, "memo": True},
+}
+
+# Meet in the middle: `bidirectional` joins two half searches on `summarize` keys
+# (weight_and_profit above). It is built on backtrack.bidirectional, which another developer
+# is writing; register it here once that module exists, e.g.
+#     STRATEGIES["bidirectional"] = Strategy("bidirectional", Knapsack, ..., summarize=weight_and_profit)
+#     LAYOUTS["bidirectional"] = {...}
+# and dispatch to its driver from command.py (see `solve_instance`).
+
+
+# ---------------------------------------------------------------- preprocessing (plain Python)
+
+
+class Instance(NamedTuple):
+    """A knapsack instance as read: profits and weights (lists of int), capacity, name, and the
+    optimum given by the file (or None)."""
+
+    name: str
+    profits: list
+    weights: list
+    capacity: int
+    known_optimum: int | None = None
+
+
+def check_range(instance):
+    """Refuse an instance whose totals could overflow the hooks' int64 arithmetic."""
+    p, w, c = instance.profits, instance.weights, instance.capacity
+    if any(x < 0 for x in p) or any(x < 0 for x in w) or c < 0:
+        raise ValueError(f"{instance.name}: profits, weights and the capacity must be non-negative")
+    total_p = sum(p)
+    total_w = sum(w)
+    biggest = max(total_w, c, 1)
+    if total_p >= SAFE_LIMIT or biggest >= SAFE_LIMIT or biggest * max(p, default=1) >= SAFE_LIMIT:
+        raise ValueError(
+            f"{instance.name}: profits and weights too large (sum of weights x largest profit must stay "
+            f"below 2^62 for exact int64 bounds)"
+        )
+
+
+def ratio_order(profits, weights, indices):
+    """``indices`` sorted by decreasing profit/weight, exactly (integer cross products), ties by index."""
+
+    def compare(a, b):
+        diff = profits[b] * weights[a] - profits[a] * weights[b]
+        return diff if diff != 0 else a - b
+
+    return sorted(indices, key=cmp_to_key(compare))
+
+
+def greedy(profits, weights, order, capacity):
+    """Greedy solution in ``order``: take each item that still fits; return (value, chosen set)."""
+    room = capacity
+    value = 0
+    chosen = set()
+    for j in order:
+        if weights[j] <= room:
+            room -= weights[j]
+            value += profits[j]
+            chosen.add(j)
+    return value, chosen
+
+
+def prepare(instance, strategy_name=DEFAULT_STRATEGY):
+    """Build the :class:`Knapsack` problem value a strategy searches (see ``LAYOUTS``).
+
+    Items that weigh nothing are taken and items heavier than the capacity left out before any
+    strategy runs. With ``reduce``, the root LP bound fixes every item whose other value cannot
+    beat the greedy incumbent (unless the incumbent itself has the other value).
+    """
+    check_range(instance)
+    layout = LAYOUTS[strategy_name]
+    p, w, capacity = instance.profits, instance.weights, instance.capacity
+    n = len(p)
+    fixed_in = [j for j in range(n) if w[j] == 0]
+    free = [j for j in range(n) if 0 < w[j] <= capacity]
+    order = ratio_order(p, w, free)
+    value, chosen = greedy(p, w, order, capacity)
+    if layout["reduce"] and order:
+        order, fixed_now = _reduce(p, w, order, capacity, value, chosen)
+        fixed_in += fixed_now
+        capacity -= sum(w[j] for j in fixed_now)
+    base_profit = sum(p[j] for j in fixed_in)
+    start_value = value + sum(p[j] for j in fixed_in if w[j] == 0) if layout["incumbent"] else -1
+    items = list(order)
+    if not items:
+        items = [-1]  # the engine needs a variable: a padding item worth nothing
+    m = len(items)
+    profit = np.array([p[j] if j >= 0 else 0 for j in items], np.int64)
+    weight = np.array([w[j] if j >= 0 else 0 for j in items], np.int64)
+    prefix_profit = np.concatenate(([0], np.cumsum(profit))).astype(np.int64)
+    prefix_weight = np.concatenate(([0], np.cumsum(weight))).astype(np.int64)
+    if layout["core"]:
+        pivot = int(np.searchsorted(prefix_weight, capacity, side="right")) - 1  # items [0, pivot) fit
+        branch, lo_at, hi_at = _outwards(pivot, m)
+    else:
+        pivot = 0
+        branch = np.arange(m, dtype=np.int64)
+        lo_at = np.zeros(m + 1, np.int64)
+        hi_at = np.arange(m + 1, dtype=np.int64)
+    min_count, max_count = _cardinality(profit, weight, capacity, start_value - base_profit)
+    slots = max(1, min(MEMO_ENTRIES // (m + 1), 1 << 16)) if layout["memo"] else 1
+    start_choice = np.array([1 if j in chosen else 0 for j in items], np.int64)
+    return Knapsack(
+        profit=profit,
+        weight=weight,
+        item=np.array(items, np.int64),
+        prefix_profit=prefix_profit,
+        prefix_weight=prefix_weight,
+        branch=branch,
+        lo_at=lo_at,
+        hi_at=hi_at,
+        pivot=pivot,
+        capacity=capacity,
+        base_profit=base_profit,
+        fixed_in=np.array(sorted(fixed_in), np.int64),
+        min_count=min_count,
+        max_count=max_count,
+        incumbent=np.zeros(1, np.int64),
+        memo_weight=np.zeros((m + 1, slots), np.int64),
+        memo_profit=np.zeros((m + 1, slots), np.int64),
+        memo_size=np.zeros(m + 1, np.int64),
+        start_value=start_value,
+        start_choice=start_choice if start_value >= 0 else np.zeros(0, np.int64),
+    )
+
+
+def _lp_without(p, w, pp, pw, idx, cap):
+    """LP bounds (int64 arrays) of the sorted items without position ``idx[i]`` and capacity ``cap[i]``."""
+    m = len(p)
+    before = pw[idx]  # the items ahead of idx
+    breaks_before = cap < before
+    k = np.where(
+        breaks_before,
+        np.searchsorted(pw, cap, side="right") - 1,
+        np.searchsorted(pw, cap + w[idx], side="right") - 1,  # prefix sums shift by w[idx] after idx
+    )
+    used = np.where(breaks_before, pw[k], pw[k] - w[idx])
+    gain = np.where(breaks_before, pp[k], pp[k] - p[idx])
+    at = np.minimum(k, m - 1)
+    return gain + np.where(k < m, (cap - used) * p[at] // w[at], 0)
+
+
+def _reduce(p, w, order, capacity, value, chosen):
+    """Root reduction: (free items in ratio order, items fixed in). Items fixed out are dropped.
+
+    An item the greedy solution takes is fixed in when the LP bound without it cannot beat the
+    greedy value; an item it leaves is fixed out when the LP bound with it cannot.
+    """
+    ps = np.array([p[j] for j in order], np.int64)
+    ws = np.array([w[j] for j in order], np.int64)
+    pp = np.concatenate(([0], np.cumsum(ps))).astype(np.int64)
+    pw = np.concatenate(([0], np.cumsum(ws))).astype(np.int64)
+    idx = np.arange(len(order))
+    taken = np.array([j in chosen for j in order], bool)
+    without = _lp_without(ps, ws, pp, pw, idx, np.full(len(order), capacity, np.int64))
+    forced = ps + _lp_without(ps, ws, pp, pw, idx, capacity - ws)
+    fix_in = taken & (without <= value)
+    fix_out = ~taken & (forced <= value)
+    free = [j for j, a, b in zip(order, fix_in, fix_out, strict=True) if not (a or b)]
+    return free, [j for j, a in zip(order, fix_in, strict=True) if a]
+
+
+def _outwards(pivot, m):
+    """Branching order from the break item outwards: pivot, pivot-1, pivot+1, pivot-2, ..."""
+    branch = []
+    lo_at = [pivot]
+    hi_at = [pivot]
+    lo, hi = pivot, pivot
+    while lo > 0 or hi < m:
+        if hi < m and (hi - pivot <= pivot - lo or lo == 0):
+            branch.append(hi)
+            hi += 1
+        else:
+            lo -= 1
+            branch.append(lo)
+        lo_at.append(lo)
+        hi_at.append(hi)
+    return np.array(branch, np.int64), np.array(lo_at, np.int64), np.array(hi_at, np.int64)
+
+
+def _cardinality(profit, weight, capacity, start_value):
+    """(min, max) number of free items of a solution better than ``start_value``: at most as
+    many as the lightest items that fit, at least as many as the most profitable ones needed."""
+    m = len(profit)
+    lightest = np.cumsum(np.sort(weight))
+    max_count = int(np.searchsorted(lightest, capacity, side="right"))
+    if start_value < 0:
+        return 0, max_count
+    richest = np.cumsum(np.sort(profit)[::-1])
+    min_count = int(np.searchsorted(richest, start_value, side="right")) + 1  # sum must exceed start
+    return min(min_count, m + 1), max_count
+
+
+def solve_instance(instance, strategy_name=DEFAULT_STRATEGY, **options):
+    """Prepare and solve ``instance``; return (result, chosen input indices or None).
+
+    ``options`` are those of :class:`backtrack.Search` (backend, time_limit, node_limit, ...).
+    """
+    from backtrack import solve
+
+    problem = prepare(instance, strategy_name)
+    result = solve(problem, STRATEGIES[strategy_name], "optimize", **options)
+    chosen = problem.chosen_items(result.solution) if result.solution is not None else None
+    return result, chosen

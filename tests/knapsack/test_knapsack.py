@@ -1,0 +1,304 @@
+"""0/1 knapsack: every strategy against brute force on both backends, Pisinger's optima, the
+parsers, the generator and the command line."""
+
+import io
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backtrack.cli import main
+from problems.knapsack.generate import CLASSES, generate, generate_series
+from problems.knapsack.io import ParseError, format_pisinger, format_plain, parse, read_instances
+from problems.knapsack.model import STRATEGIES, Instance, prepare, solve_instance
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "knapsack"
+SHARED = Path("/work/shared/data/knapsack/pisinger-hard")
+ALL_STRATEGIES = list(STRATEGIES)
+
+
+def brute_force(instance):
+    best = 0
+    n = len(instance.profits)
+    for mask in range(1 << n):
+        weight = profit = 0
+        for j in range(n):
+            if mask >> j & 1:
+                weight += instance.weights[j]
+                profit += instance.profits[j]
+        if weight <= instance.capacity and profit > best:
+            best = profit
+    return best
+
+
+def check_solution(instance, result, chosen):
+    """The returned items exist, are distinct, fit, and are worth the reported value."""
+    assert chosen is not None
+    assert len(set(chosen)) == len(chosen)
+    assert all(0 <= j < len(instance.profits) for j in chosen)
+    assert sum(instance.weights[j] for j in chosen) <= instance.capacity
+    assert sum(instance.profits[j] for j in chosen) == result.value
+
+
+@st.composite
+def instances(draw, max_items=9):
+    n = draw(st.integers(0, max_items))
+    style = draw(st.sampled_from(["random", "strong", "equal"]))
+    weights = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
+    if style == "random":
+        profits = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
+    elif style == "strong":  # p = w + k: many ties of (profit - weight), where dominance matters
+        k = draw(st.integers(0, 10))
+        profits = [w + k for w in weights]
+    else:
+        profits = list(weights)
+    capacity = draw(st.integers(0, max(1, sum(weights))))
+    return Instance("h", profits, weights, capacity)
+
+
+@pytest.mark.parametrize("strategy", ALL_STRATEGIES)
+@settings(deadline=None, max_examples=60)
+@given(instance=instances())
+def test_strategies_match_brute_force_on_both_backends(strategy, instance):
+    expected = brute_force(instance)
+    compiled, chosen = solve_instance(instance, strategy, backend="numba")
+    interpreted, chosen_py = solve_instance(instance, strategy, backend="python")
+    for result, items in ((compiled, chosen), (interpreted, chosen_py)):
+        assert result.status == "optimal"
+        assert result.value == expected
+        check_solution(instance, result, items)
+    assert compiled.stats.nodes == interpreted.stats.nodes
+    assert compiled.stats.pruned == interpreted.stats.pruned
+    assert chosen == chosen_py
+
+
+def test_problem_value_can_be_solved_twice():
+    # The dominance memo and incumbent slot are scratch arrays: space() must clear them.
+    from backtrack import solve
+
+    instance = generate(3, 40, 100, seed=4)
+    problem = prepare(instance, "combo")
+    first = solve(problem, STRATEGIES["combo"], "optimize")
+    second = solve(problem, STRATEGIES["combo"], "optimize", backend="python")
+    assert first.value == second.value
+    assert first.stats.nodes == second.stats.nodes
+
+
+def _known_instances(paths):
+    for path in paths:
+        for instance in read_instances(path):
+            yield pytest.param(instance, id=instance.name)
+
+
+@pytest.mark.parametrize("instance", list(_known_instances(sorted(DATA.glob("knapPI_*.csv")))))
+def test_default_strategy_finds_pisinger_optimum(instance):
+    result, chosen = solve_instance(instance)
+    assert result.status == "optimal"
+    assert result.value == instance.known_optimum
+    check_solution(instance, result, chosen)
+
+
+@pytest.mark.parametrize("strategy", ["dantzig", "martello-toth", "reduction", "core"])
+def test_bounding_strategies_find_pisinger_optimum(strategy):
+    for path in sorted(DATA.glob("knapPI_*_20_1000.csv")) + sorted(DATA.glob("knapPI_1[1-2]_50_1000.csv")):
+        for instance in read_instances(path):
+            result, chosen = solve_instance(instance, strategy)
+            assert result.status == "optimal", instance.name
+            assert result.value == instance.known_optimum, instance.name
+            check_solution(instance, result, chosen)
+
+
+def _shared(n, first):
+    if not SHARED.is_dir():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{SHARED} absent"))]
+    params = []
+    for kind in range(11, 17):
+        path = SHARED / f"knapPI_{kind}_{n}_1000.csv"
+        if path.exists():
+            params += [pytest.param(inst, id=inst.name) for inst in read_instances(path)[:first]]
+    return params
+
+
+@pytest.mark.parametrize("instance", _shared(200, 3))
+def test_shared_pisinger_n200(instance):
+    result, chosen = solve_instance(instance, time_limit=20)
+    assert result.status == "optimal" and result.value == instance.known_optimum
+    check_solution(instance, result, chosen)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("instance", _shared(1000, 10))
+def test_shared_pisinger_n1000(instance):
+    result, chosen = solve_instance(instance, time_limit=60)
+    assert result.status == "optimal" and result.value == instance.known_optimum
+    check_solution(instance, result, chosen)
+
+
+@pytest.mark.parametrize("kind", sorted(CLASSES))
+def test_generated_classes_solve_to_the_dantzig_optimum(kind):
+    # Two strategies with different pruning must agree on n = 60 instances of every class.
+    instance = generate(kind, 60, 1000, seed=7)
+    default, chosen = solve_instance(instance)
+    reference, _ = solve_instance(instance, "reduction", time_limit=30)
+    assert default.status == "optimal"
+    check_solution(instance, default, chosen)
+    if reference.status == "optimal":
+        assert default.value == reference.value
+
+
+# ---------------------------------------------------------------- preprocessing and limits
+
+
+def test_zero_weight_and_oversized_items_and_padding():
+    instance = Instance("z", [5, 7, 9], [0, 50, 3], 2)
+    result, chosen = solve_instance(instance)
+    assert result.value == 5 and chosen == [0]
+    empty = Instance("e", [], [], 10)
+    result, chosen = solve_instance(empty)
+    assert result.value == 0 and chosen == []
+
+
+def test_overflowing_totals_are_refused():
+    big = 1 << 40
+    instance = Instance("big", [big, big], [big, big], big)
+    with pytest.raises(ValueError, match="too large"):
+        prepare(instance)
+
+
+def test_node_limit_returns_best_so_far():
+    instance = generate(3, 200, 10000, seed=1)
+    result, chosen = solve_instance(instance, "dantzig", node_limit=2000)
+    assert result.status == "limit" and result.stop_reason == "nodes"
+    check_solution(instance, result, chosen)
+
+
+# ---------------------------------------------------------------- parsers and generator
+
+
+def test_plain_and_pisinger_round_trip():
+    instance = generate(5, 30, 1000, seed=3)
+    (plain,) = parse(format_plain(instance), "x.txt")
+    assert (plain.profits, plain.weights, plain.capacity) == (instance.profits, instance.weights, instance.capacity)
+    both = parse(format_pisinger(instance) + format_pisinger(instance._replace(name="b", known_optimum=12)))
+    assert [i.name for i in both] == [instance.name, "b"]
+    assert both[0].known_optimum is None and both[1].known_optimum == 12
+    assert both[1].profits == instance.profits
+
+
+def test_generator_follows_the_class_formulas():
+    r, r1 = 1000, 100
+    assert all(p == w + r1 for p, w in zip(*_pw(generate(3, 200, r, 1)), strict=True))
+    assert all(w == p + r1 for p, w in zip(*_pw(generate(4, 200, r, 1)), strict=True))
+    assert all(p == w for p, w in zip(*_pw(generate(6, 200, r, 1)), strict=True))
+    assert all(100 * r <= w <= 100 * r + r1 - 1 for w in generate(9, 200, r, 1).weights)
+    assert all(abs(p - w) <= r1 and p >= 1 for p, w in zip(*_pw(generate(2, 200, r, 1)), strict=True))
+    series = generate_series(1, 50, r, seed=2, count=4)
+    for i, instance in enumerate(series, start=1):
+        assert instance.capacity == max(i * sum(instance.weights) // 5, max(instance.weights))
+    assert generate(1, 50, r, 9) == generate(1, 50, r, 9)
+
+
+def _pw(instance):
+    return instance.profits, instance.weights
+
+
+BAD_INPUTS = {
+    "negative weight": ("2 10\n3 4\n5 -1\n", ":3:"),
+    "fraction": ("2 10\n3 4\n5 1.5\n", ":3:"),
+    "too few plain items": ("3 10\n3 4\n5 1\n", "truncated"),
+    "too many plain items": ("1 10\n3 4\n5 1\n", ":3:"),
+    "truncated pisinger": ("a\nn 2\nc 5\nz 3\ntime 0\n1,3,4,0\n", "expected 2 items"),
+    "missing separator": ("a\nn 1\nc 5\nz 3\ntime 0\n1,3,4,0\n", "truncated"),
+    "extra pisinger item": ("a\nn 1\nc 5\n1,3,4,0\n2,3,4,0\n-----\n", ":5:"),
+    "wrong item number": ("a\nn 2\nc 5\n1,3,4,0\n3,3,4,0\n-----\n", ":5:"),
+    "bad count": ("a\nn two\nc 5\n", ":2:"),
+    "empty": ("\n\n", "empty"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_is_one_line_with_exit_2(case, tmp_path, capsys):
+    text, needle = BAD_INPUTS[case]
+    path = tmp_path / "bad.txt"
+    path.write_text(text)
+    with pytest.raises(SystemExit) as stop:
+        main(["knapsack", str(path), "--quiet"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and needle in err
+    with pytest.raises(ParseError):
+        read_instances(str(path))
+
+
+def test_overflow_is_an_input_error(tmp_path, capsys):
+    path = tmp_path / "big.txt"
+    path.write_text(f"2 {1 << 40}\n{1 << 40} {1 << 40}\n1 1\n")
+    with pytest.raises(SystemExit) as stop:
+        main(["knapsack", str(path)])
+    assert stop.value.code == 2
+    assert "too large" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_cli_json_reports_known_optimum(capsys):
+    main(["knapsack", str(DATA / "knapPI_13_20_1000.csv"), "--json", "--quiet"])
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 5
+    for record in records:
+        assert record["status"] == "optimal" and record["matches_known"] is True
+        assert record["value"] == record["known_optimum"]
+        assert record["solution"] == sorted(record["solution"])
+
+
+def test_cli_instance_stdin_and_generate(capsys, monkeypatch, tmp_path):
+    main(["knapsack", str(DATA / "knapPI_11_20_1000.csv"), "--instance", "knapPI_11_20_1000_2", "--json", "--quiet"])
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["instance"] == "knapPI_11_20_1000_2" and record["value"] == 3990
+    out = tmp_path / "g.csv"
+    main(["knapsack", "--generate", "3", "--n", "12", "--range", "100", "--count", "2", "--output", str(out)])
+    generated = read_instances(str(out))
+    assert [i.name for i in generated] == ["knapPI_3_12_100_1", "knapPI_3_12_100_2"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(format_plain(generated[0])))
+    main(["knapsack", "-", "--json", "--quiet", "--strategy", "dantzig", "--backend", "python"])
+    record = json.loads(capsys.readouterr().out)
+    assert record["value"] == brute_force(generated[0]) and "known_optimum" not in record
+
+
+def test_cli_unknown_instance_and_strategy(capsys):
+    for argv in (
+        ["knapsack", str(DATA / "knapPI_11_20_1000.csv"), "--instance", "nope"],
+        ["knapsack", str(DATA / "knapPI_11_20_1000.csv"), "--strategy", "nope"],
+        ["knapsack", str(DATA / "knapPI_11_20_1000.csv"), "--strategy", "bidirectional"],
+    ):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2
+        assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_small_exhaustive_capacities():
+    # Every capacity of a small strongly correlated instance, default strategy vs brute force.
+    base = generate(3, 8, 100, seed=5)
+    for capacity in range(0, sum(base.weights) + 1, 7):
+        instance = base._replace(capacity=capacity)
+        result, chosen = solve_instance(instance)
+        assert result.value == brute_force(instance)
+        check_solution(instance, result, chosen)
+
+
+def test_brute_force_helper_itself():
+    instance = Instance("t", [3, 4, 5], [2, 3, 4], 5)
+    assert brute_force(instance) == 7
+    assert (
+        max(
+            sum(p for p, x in zip(instance.profits, xs, strict=True) if x)
+            for xs in itertools.product([0, 1], repeat=3)
+            if sum(w for w, x in zip(instance.weights, xs, strict=True) if x) <= 5
+        )
+        == 7
+    )
