@@ -1,0 +1,452 @@
+"""N-queens benchmarks: the suite of ``backtrack bench nqueens`` and the issue-3 speed goals.
+
+The suite counts the solutions of N-queens with every strategy of :mod:`problems.nqueens` and
+with the peers that are installed: a plain C bitboard counter (``peers/nqueens_bitboard.c``,
+built with the C compiler into a temporary directory), python-constraint2 and OR-Tools CP-SAT
+(one worker). Counts are checked against OEIS A000170.
+
+``backtrack bench nqueens --goals`` (or ``python benchmarks/nqueens.py``) measures the speed goals
+of issue 3 in one run, each as a ratio or a time measured here and now:
+
+- ``bitboard`` counting search time at N = 14, 15, 16 against the C counter: <= 1.2x;
+  ``symmetry`` (when the strategy exists): <= 0.5x the C counter;
+- ``mrv --first`` at N = 1000: search < 5 s;
+- the whole process ``backtrack nqueens 8 --count``: < 1 s with numba's cache warm, < 10 s with
+  an empty cache (``NUMBA_CACHE_DIR`` pointed at an empty temporary directory).
+"""
+
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: python benchmarks/nqueens.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import ROOT, Instance, Solver, Suite, engine_record
+
+C_SOURCE = Path(__file__).resolve().parent / "peers" / "nqueens_bitboard.c"
+
+# OEIS A000170: number of solutions of N-queens, N = 0..27.
+OEIS_A000170 = [
+    1, 1, 0, 0, 2, 10, 4, 40, 92, 352, 724, 2680, 14200, 73712, 365596, 2279184, 14772512, 95815104,
+    666090624, 4968057848, 39029188884, 314666222712, 2691008701644, 24233937684440, 227514171973736,
+    2207893435808352, 22317699616364044, 234907967154122528,
+]  # fmt: skip
+
+
+# ---------------------------------------------------------------- our strategies
+
+
+def make_problem(n, strategy_name, goal):
+    """The problem value and strategy, as ``backtrack nqueens`` builds them."""
+    from problems.nqueens import STRATEGIES, Queens
+
+    strategy = STRATEGIES[strategy_name]
+    if strategy.problem_type is Queens:
+        return Queens(n, mirror=(goal == "count" and strategy_name == "bitboard")), strategy
+    return strategy.problem_type(n), strategy
+
+
+def _engine_solver(name, description, goal="count"):
+    def run(spec, time_limit, context):
+        from backtrack import solve
+
+        problem, strategy = make_problem(spec["n"], name, goal)
+        result = solve(problem, strategy, goal, time_limit=time_limit)
+        return engine_record(result, result.count if goal == "count" else result.solution is not None)
+
+    return Solver(
+        name=name,
+        run=run,
+        description=description,
+        # Queens(n) has the same numba type for every n: a small board compiles the same code.
+        warm_spec=lambda spec: {"n": min(spec["n"], 8)},
+    )
+
+
+# ---------------------------------------------------------------- peers
+
+
+def build_c_counter(workdir):
+    """Compile the C counter into ``workdir``: (path, None) or (None, why not)."""
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    if compiler is None:
+        return None, "no C compiler (gcc or cc) found"
+    binary = Path(workdir) / "nqueens_bitboard"
+    build = subprocess.run(
+        [compiler, "-O2", "-o", str(binary), str(C_SOURCE)], capture_output=True, text=True, timeout=120
+    )
+    if build.returncode != 0:
+        return None, f"{Path(compiler).name} failed: {build.stderr.strip()[:200]}"
+    return str(binary), None
+
+
+def run_c_counter(binary, n, timeout):
+    """One run of the C counter: (count, cpu seconds, peak RSS MB of its process)."""
+    proc = subprocess.Popen([binary, str(n)], stdout=subprocess.PIPE, text=True)
+    timer = _kill_after(proc, timeout)
+    try:
+        output = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        timer.cancel()
+    if proc.returncode != 0:
+        raise TimeoutError(f"C counter stopped with status {proc.returncode} (time limit {timeout:g} s)")
+    _, count, seconds = output.split()
+    return int(count), float(seconds), usage.ru_maxrss / 1024
+
+
+def _kill_after(proc, seconds):
+    import threading
+
+    timer = threading.Timer(seconds, proc.kill)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _c_run(spec, time_limit, context):
+    try:
+        count, seconds, peak_mb = run_c_counter(context["c_counter"], spec["n"], time_limit)
+    except TimeoutError:
+        return {"status": "timeout", "time_s": time_limit}
+    # The C program times its own search with clock(): CPU seconds, process start-up excluded.
+    return {"status": "complete", "answer": count, "time_s": seconds, "peak_rss_mb": round(peak_mb, 1)}
+
+
+def _python_constraint_run(spec, time_limit, context):
+    import constraint
+
+    n = spec["n"]
+    started = time.perf_counter()
+    problem = constraint.Problem()
+    problem.addVariables(range(n), range(n))
+    problem.addConstraint(constraint.AllDifferentConstraint())
+    for a in range(n):
+        for b in range(a + 1, n):
+            problem.addConstraint(lambda x, y, d=b - a: abs(x - y) != d, (a, b))
+    count = sum(1 for _ in problem.getSolutionIter())
+    return {"status": "complete", "answer": count, "time_s": time.perf_counter() - started}
+
+
+def _cp_sat_run(spec, time_limit, context):
+    from ortools.sat.python import cp_model
+
+    n = spec["n"]
+    started = time.perf_counter()
+    model = cp_model.CpModel()
+    queens = [model.new_int_var(0, n - 1, f"q{i}") for i in range(n)]
+    model.add_all_different(queens)
+    model.add_all_different([queens[i] + i for i in range(n)])
+    model.add_all_different([queens[i] - i for i in range(n)])
+    solver = cp_model.CpSolver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.num_workers = 1  # several workers lose or repeat solutions when enumerating
+    solver.parameters.max_time_in_seconds = time_limit
+
+    class Counter(cp_model.CpSolverSolutionCallback):
+        def __init__(self):
+            super().__init__()
+            self.count = 0
+
+        def on_solution_callback(self):
+            self.count += 1
+
+    counter = Counter()
+    status = solver.solve(model, counter)
+    elapsed = time.perf_counter() - started
+    if status == cp_model.OPTIMAL:
+        return {
+            "status": "complete",
+            "answer": counter.count,
+            "time_s": elapsed,
+            "note": f"{solver.num_branches} branches",
+        }
+    if status == cp_model.INFEASIBLE:
+        return {"status": "complete", "answer": 0, "time_s": elapsed}
+    return {"status": "limit", "answer": counter.count, "time_s": elapsed}
+
+
+def _module_missing(module, package):
+    def check(context):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ImportError:
+            found = False
+        return None if found else f"{package} is not installed (pip install {package})"
+
+    return check
+
+
+PEERS = {
+    "c-bitboard": Solver(
+        name="c-bitboard",
+        run=_c_run,
+        kind="peer",
+        description="plain C bitboard counter, gcc -O2 (peers/nqueens_bitboard.c)",
+        warmup=False,
+        available=lambda context: context.get("c_counter_missing"),
+    ),
+    "python-constraint": Solver(
+        name="python-constraint",
+        run=_python_constraint_run,
+        kind="peer",
+        description="python-constraint2, all-different + diagonal constraints, solutions iterated",
+        warmup=False,
+        available=_module_missing("constraint", "python-constraint2"),
+        prepare=lambda: importlib.import_module("constraint"),
+        stops_itself=False,
+    ),
+    "cp-sat": Solver(
+        name="cp-sat",
+        run=_cp_sat_run,
+        kind="peer",
+        description="OR-Tools CP-SAT, 3 all-different, 1 worker, enumerate all solutions",
+        warmup=False,
+        available=_module_missing("ortools.sat.python.cp_model", "ortools"),
+        prepare=lambda: importlib.import_module("ortools.sat.python.cp_model"),
+    ),
+}
+
+
+# ---------------------------------------------------------------- the suite
+
+
+def solvers():
+    from problems.nqueens import STRATEGIES
+
+    ours = {name: _engine_solver(name, s.description) for name, s in STRATEGIES.items()}
+    return {**ours, **PEERS}
+
+
+def instances(sizes, files, per_size, groups=None):
+    if files or groups:
+        raise ValueError("the nqueens suite takes sizes (--sizes), not instance files or classes")
+    return [Instance(label=str(n), size=n, spec={"n": n}) for n in sizes]
+
+
+def expected(instance):
+    n = instance.spec["n"]
+    return OEIS_A000170[n] if n < len(OEIS_A000170) else None
+
+
+def setup(workdir):
+    binary, why_not = build_c_counter(workdir)
+    return {"c_counter": binary} if binary else {"c_counter_missing": why_not}
+
+
+SUITE = Suite(
+    name="nqueens",
+    answer_name="count",
+    description="count the solutions of N-queens (OEIS A000170)",
+    default_sizes=tuple(range(4, 15)),
+    instances=instances,
+    solvers=solvers,
+    expected=expected,
+    setup=setup,
+    reference="c-bitboard",
+    size_name="N",
+)
+
+
+# ---------------------------------------------------------------- issue 3: the speed goals
+
+
+def _backtrack_command():
+    exe = Path(sys.executable).parent / "backtrack"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("backtrack")
+    return [found] if found else [sys.executable, "-m", "backtrack"]
+
+
+def _cli_wall_time(args, env):
+    started = time.perf_counter()
+    proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {proc.stderr.strip()[-300:]}")
+    return elapsed, proc.stdout
+
+
+def run_goals(out_dir, *, sizes=(14, 15, 16), repeats=3, first_n=1000, cli_repeats=5, cold_repeats=2, echo=print):
+    """Measure the issue-3 goals in one run; write goals.md and goals.json; return the goal records."""
+    from benchmarks import harness
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started_at = harness.now_iso()
+    started = time.perf_counter()
+    goals = []
+    all_solvers = solvers()
+    with tempfile.TemporaryDirectory(prefix="bench-nqueens-") as workdir:
+        context = setup(workdir)
+        have_c = "c_counter" in context
+        if not have_c:
+            echo(f"C counter unavailable ({context['c_counter_missing']}): ratios against C are skipped")
+        strategies = [name for name in ("bitboard", "symmetry") if name in all_solvers]
+        if "symmetry" not in all_solvers:
+            echo("strategy 'symmetry' does not exist (yet): its goal is not measured")
+        limit = {"bitboard": 1.2, "symmetry": 0.5}
+        for n in sizes:
+            inst = Instance(label=str(n), size=n, spec={"n": n})
+            c_row = None
+            if have_c:
+                c_row = harness.run_pair(
+                    "nqueens", PEERS["c-bitboard"], inst, repeats=repeats, time_limit=120, context=context
+                )
+            for name in strategies:
+                row = harness.run_pair(
+                    "nqueens", all_solvers[name], inst, repeats=repeats, time_limit=120, context=context
+                )
+                goal = {
+                    "goal": f"{name} count N={n} <= {limit[name]}x C",
+                    "strategy": name,
+                    "n": n,
+                    "time_s": row.get("time_s"),
+                    "times_s": row.get("times_s"),
+                    "count": row.get("answer"),
+                    "count_ok": row.get("answer") == OEIS_A000170[n],
+                    "c_time_s": c_row.get("time_s") if c_row else None,
+                    "c_times_s": c_row.get("times_s") if c_row else None,
+                    "status": row.get("status"),
+                }
+                if c_row and c_row.get("time_s") and row.get("time_s"):
+                    goal["ratio"] = round(row["time_s"] / c_row["time_s"], 3)
+                    goal["met"] = goal["ratio"] <= limit[name] and goal["count_ok"]
+                else:
+                    goal["ratio"], goal["met"] = None, None
+                goals.append(goal)
+                echo(_goal_line(goal))
+
+        # mrv --first at N = 1000 (search time, compile excluded).
+        row = harness.run_pair(
+            "benchmarks.nqueens:FIRST_SUITE",
+            _first_solvers()["mrv"],
+            Instance(label=str(first_n), size=first_n, spec={"n": first_n}),
+            repeats=repeats,
+            time_limit=60,
+            context=context,
+        )
+        goal = {
+            "goal": f"mrv --first N={first_n} < 5 s",
+            "time_s": row.get("time_s"),
+            "times_s": row.get("times_s"),
+            "status": row.get("status"),
+            "nodes": row.get("nodes"),
+            "met": row.get("status") == "satisfied" and row.get("time_s") is not None and row["time_s"] < 5,
+        }
+        goals.append(goal)
+        echo(_goal_line(goal))
+
+    # The whole CLI process, warm cache: one run to fill the cache, then the timed ones.
+    command = _backtrack_command() + ["nqueens", "8", "--count", "--quiet"]
+    env = dict(os.environ)
+    env.pop("NUMBA_CACHE_DIR", None)
+    _cli_wall_time(command, env)
+    warm_times = [_cli_wall_time(command, env)[0] for _ in range(cli_repeats)]
+    goal = {
+        "goal": "backtrack nqueens 8 --count, warm cache, process wall time < 1 s",
+        "command": " ".join(command),
+        "time_s": round(statistics.median(warm_times), 4),
+        "times_s": [round(t, 4) for t in warm_times],
+    }
+    goal["met"] = goal["time_s"] < 1
+    goals.append(goal)
+    echo(_goal_line(goal))
+
+    cold_times = []
+    for _ in range(cold_repeats):
+        with tempfile.TemporaryDirectory(prefix="numba-cold-") as cache_dir:
+            cold_times.append(_cli_wall_time(command, {**env, "NUMBA_CACHE_DIR": cache_dir})[0])
+    goal = {
+        "goal": "backtrack nqueens 8 --count, empty cache (NUMBA_CACHE_DIR=empty dir), wall time < 10 s",
+        "command": "NUMBA_CACHE_DIR=$(mktemp -d) " + " ".join(command),
+        "time_s": round(statistics.median(cold_times), 4),
+        "times_s": [round(t, 4) for t in cold_times],
+    }
+    goal["met"] = goal["time_s"] < 10
+    goals.append(goal)
+    echo(_goal_line(goal))
+
+    info = harness.machine_info()
+    record = {
+        "suite": "nqueens-goals",
+        "command": harness.command_line(),
+        "date": started_at,
+        "elapsed_s": round(time.perf_counter() - started, 1),
+        "machine": info,
+        "repeats": repeats,
+        "goals": goals,
+    }
+    (out_dir / "goals.json").write_text(json.dumps(record, indent=1) + "\n")
+    lines = [
+        "# N-queens speed goals (issue 3)",
+        "",
+        f"- command: `{record['command']}`",
+        f"- date: {started_at}; machine: {info['cpu']}, {info['nproc']} cores; Python {info['python']}, "
+        f"numba {info['versions']['numba']}; {info['c_compiler'] or 'no C compiler'}",
+        f"- engine times: median of {repeats} search times in one child process after a warm-up run "
+        "(compile excluded); C: median of its own CPU-time figure over as many runs",
+        "",
+        "| goal | measured | ratio | met |",
+        "|---|---|---|---|",
+    ]
+    for g in goals:
+        measured = "-" if g.get("time_s") is None else f"{g['time_s']:.3f} s"
+        if g.get("c_time_s") is not None:
+            measured += f" (C {g['c_time_s']:.3f} s)"
+        ratio = "-" if g.get("ratio") is None else f"{g['ratio']:.2f}x"
+        met = {True: "yes", False: "**no**", None: "n/a"}[g.get("met")]
+        lines.append(f"| {g['goal']} | {measured} | {ratio} | {met} |")
+    (out_dir / "goals.md").write_text("\n".join(lines) + "\n")
+    return goals
+
+
+def _first_solvers():
+    from problems.nqueens import STRATEGIES
+
+    return {name: _engine_solver(name, s.description, goal="first") for name, s in STRATEGIES.items()}
+
+
+# Find one placement (goal first); used by the mrv goal, and by `backtrack bench nqueens-first`.
+FIRST_SUITE = Suite(
+    name="nqueens-first",
+    answer_name="found",
+    description="find one placement of N queens",
+    default_sizes=(8, 16, 32, 64, 128, 256, 512, 1000),
+    instances=instances,
+    solvers=_first_solvers,
+    size_name="N",
+)
+
+
+def _goal_line(goal):
+    measured = "-" if goal.get("time_s") is None else f"{goal['time_s']:.3f} s"
+    if goal.get("c_time_s") is not None:
+        measured += f" vs C {goal['c_time_s']:.3f} s"
+    ratio = f" = {goal['ratio']:.2f}x" if goal.get("ratio") is not None else ""
+    met = {True: "MET", False: "NOT MET", None: "n/a"}[goal.get("met")]
+    return f"{goal['goal']}: {measured}{ratio}  [{met}]"
+
+
+if __name__ == "__main__":
+    import click
+
+    @click.command()
+    @click.option("--out", default=str(ROOT / "benchmarks" / "out" / "nqueens"), show_default=True)
+    @click.option("--repeats", default=3, show_default=True)
+    def main(out, repeats):
+        """Measure the issue-3 N-queens speed goals against the C counter."""
+        run_goals(out, repeats=repeats, echo=click.echo)
+
+    main()
