@@ -126,9 +126,9 @@ class Search:
             raise ValueError("prefix must decide distinct variables")
         if len(prefix) and (prefix.min() < 0 or prefix[:, 0].max() >= n or prefix[:, 1].max() >= v):
             raise ValueError("prefix decisions must name existing variables and values")
-        states = np.zeros((n + 1, len(space.state)), dtype=np.int64)
+        states = np.zeros((n + 1, len(space.state)), dtype=space.state.dtype)  # object: Python ints
         states[0] = space.state
-        ctl = np.zeros(search.CTL_SIZE, dtype=np.int64)
+        ctl = np.zeros(search.CTL_SIZE, dtype=states.dtype)  # the incumbent may need Python ints too
         ctl[search.CTL_SENSE] = 1 if space.maximize else -1
         ctl[search.CTL_PREFIX] = len(prefix)
         ctl[search.CTL_SOLUTION_LIMIT] = self.solution_limit or 0

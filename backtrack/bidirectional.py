@@ -1,0 +1,841 @@
+"""Bidirectional (meet-in-the-middle) search: the engine enumerates parts, compiled code joins them.
+
+For problems whose constraint and objective are sums over their variables (subset sum, knapsack),
+the variables are split in two halves. The engine's own loop (:func:`backtrack.search.run_slice`,
+goal ``COLLECT``) enumerates each half in a forced variable order, pruned by the strategy's
+``is_feasible`` / ``propagate`` / ``dominated`` hooks, and records every accepted half-leaf as the
+``(key, value)`` returned by the strategy's ``summarize`` hook. The two lists are then joined:
+
+- ``join="exact"`` (goals ``first``, ``count``, ``all``): pairs with ``key_left + key_right == target``;
+  both lists sorted, one two-pointer scan. Counts are exact Python integers.
+- ``join="best"`` (goal ``optimize``): the pair with the best ``value_left + value_right`` under
+  ``key_left + key_right <= target``; the right list sorted by key with a running best value
+  (which drops dominated pairs), each left leaf answered by binary search.
+
+``low_memory=True`` (exact join, goals ``first`` and ``count``) is Schroeppel-Shamir: four quarter
+lists, and two heaps that produce the sums of each half in order, in O(2^(n/4)) memory.
+
+Contract for the strategy's hooks: ``accept`` sees a half's leaf (a partial assignment), so leave
+it at the default or make it hold for every partial assignment that may extend to a solution;
+``summarize`` must return the half's contribution to the sums; the key of a pair is the sum of
+the keys. Keys, values and their sums must fit in int64, unless the problem's root state has
+dtype object (Python integers, exact at any size), which needs ``backend="python"``.
+
+Use::
+
+    result = solve_bidirectional(problem, strategy, "optimize", join="best", target=capacity)
+
+:class:`Bidirectional` is the same search as an object whose ``stream()`` yields solutions (goal
+``all``); :func:`run_bidirectional` is the CLI runner that prints the record of ``run_search``.
+The join loops are plain Python functions that numba compiles (``backend="numba"``) or that run
+as they are (``backend="python"``): the results and node counts are the same.
+"""
+
+import time
+
+import click
+import numba
+import numpy as np
+from numba.extending import register_jitable as jitable
+
+from backtrack import search
+from backtrack.compiled import compile_for
+from backtrack.domains import new_domains
+from backtrack.search import SearchArrays
+from backtrack.solver import BACKENDS, PRUNING_KINDS, Progress, Result, Stats
+
+JOINS = ("exact", "best")
+_JOIN_GOALS = {"exact": ("first", "count", "all"), "best": ("optimize",)}
+CHUNK = 1 << 16  # rows of the engine's out array between two flushes
+COUNT_CAP = 1 << 62  # a join call returns before its int64 count could overflow
+JOIN_STEPS = 1 << 22  # pointer moves per join call: time limits and Ctrl-C are checked between calls
+
+
+# ---------------------------------------------------------------- joins (run compiled or interpreted)
+
+
+@jitable
+def count_exact(left, right, target, cursor, limit):
+    """Count pairs with ``left[i] + right[j] == target``; both key arrays ascending.
+
+    cursor int64[2] = (i ascending over left, j descending over right), updated. Makes at most
+    ``limit`` moves, and returns early once the count passes 2**62; returns the count of this call.
+    """
+    i = cursor[0]
+    j = cursor[1]
+    n_left = left.shape[0]
+    count = 0
+    steps = 0
+    while i < n_left and j >= 0 and steps < limit:
+        steps += 1
+        total = left[i] + right[j]
+        if total < target:
+            i += 1
+        elif total > target:
+            j -= 1
+        else:
+            # A run of equal left keys meets a run of equal right keys: every pair matches.
+            key = left[i]
+            first_i = i
+            while i < n_left and left[i] == key:
+                i += 1
+            key = right[j]
+            first_j = j
+            while j >= 0 and right[j] == key:
+                j -= 1
+            count += (i - first_i) * (first_j - j)
+            if count > COUNT_CAP:
+                break
+    cursor[0] = i
+    cursor[1] = j
+    return count
+
+
+@jitable
+def next_exact_run(left, right, target, cursor, limit, run):
+    """Find the next runs of matching keys; 1: found, run = (i0, i1, j0, j1) (half-open ranges),
+    cursor moved past them; 0: ``limit`` moves spent; -1: no more matches."""
+    i = cursor[0]
+    j = cursor[1]
+    n_left = left.shape[0]
+    steps = 0
+    status = -1
+    while i < n_left and j >= 0:
+        if steps == limit:
+            status = 0
+            break
+        steps += 1
+        total = left[i] + right[j]
+        if total < target:
+            i += 1
+        elif total > target:
+            j -= 1
+        else:
+            key = left[i]
+            run[0] = i
+            while i < n_left and left[i] == key:
+                i += 1
+            run[1] = i
+            key = right[j]
+            run[3] = j + 1
+            while j >= 0 and right[j] == key:
+                j -= 1
+            run[2] = j + 1
+            status = 1
+            break
+    cursor[0] = i
+    cursor[1] = j
+    return status
+
+
+@jitable
+def running_best(values, best_at):
+    """``best_at[j]``: index of the first maximum of ``values[0..j]`` (dominance filter of a sorted side)."""
+    at = 0
+    for j in range(values.shape[0]):
+        if values[j] > values[at]:
+            at = j
+        best_at[j] = at
+
+
+@jitable
+def best_pairs(left_keys, left_values, right_keys, right_values, best_at, capacity, start, stop, found):
+    """Best ``left_values[i] + right_values[best_at[j]]`` with keys summing to at most ``capacity``.
+
+    Scans left leaves ``start..stop-1``; right keys ascending. found int64[3] = (has one, left
+    index, right index) is updated when a strictly better pair appears (ties keep the first).
+    """
+    n_right = right_keys.shape[0]
+    if n_right == 0:
+        return
+    for i in range(start, stop):
+        room = capacity - left_keys[i]
+        if room < right_keys[0]:
+            continue
+        # Binary search: the last right key <= room.
+        low = 0
+        high = n_right
+        while high - low > 1:
+            middle = (low + high) // 2
+            if right_keys[middle] <= room:
+                low = middle
+            else:
+                high = middle
+        j = best_at[low]
+        if found[0] == 0 or left_values[i] + right_values[j] > left_values[found[1]] + right_values[found[2]]:
+            found[0] = 1
+            found[1] = i
+            found[2] = j
+
+
+@jitable
+def _sift_down(heap, size, pos, keys_a, keys_b, sign):
+    """Restore the heap property from the root; heap entries ``x`` are ordered by
+    ``sign * (keys_a[x] + keys_b[pos[x]])``, smallest first."""
+    at = 0
+    item = heap[0]
+    item_key = sign * (keys_a[item] + keys_b[pos[item]])
+    while True:
+        child = 2 * at + 1
+        if child >= size:
+            break
+        child_key = sign * (keys_a[heap[child]] + keys_b[pos[heap[child]]])
+        if child + 1 < size:
+            other_key = sign * (keys_a[heap[child + 1]] + keys_b[pos[heap[child + 1]]])
+            if other_key < child_key:
+                child += 1
+                child_key = other_key
+        if child_key >= item_key:
+            break
+        heap[at] = heap[child]
+        at = child
+    heap[at] = item
+
+
+@jitable
+def _advance(heap, sizes, side, pos, keys_a, keys_b, sign):
+    """Replace the heap's top sum by the next one of its row (left: next b, right: previous d)."""
+    top = heap[0]
+    if sign > 0:
+        pos[top] += 1
+        exhausted = pos[top] == keys_b.shape[0]
+    else:
+        pos[top] -= 1
+        exhausted = pos[top] < 0
+    if exhausted:
+        sizes[side] -= 1
+        heap[0] = heap[sizes[side]]
+    if sizes[side] > 0:
+        _sift_down(heap, sizes[side], pos, keys_a, keys_b, sign)
+
+
+@jitable
+def schroeppel_shamir(a, b, c, d, target, heaps, sizes, limit, first, found):
+    """Pairs of half sums ``(a + b) + (c + d) == target`` from heaps over sorted quarter lists.
+
+    heaps: (heap_left, pos_left, heap_right, pos_right) int64 arrays; the left heap yields a + b
+    ascending (pos: index into b), the right one c + d descending (pos: index into d).
+    sizes int64[2]: live entries of each heap. At most ``limit`` moves. Goal count (``first`` is
+    False): returns the pairs counted in this call. Goal first: returns 1 and writes the matching
+    quarter indices to found int64[4], or 0.
+    """
+    heap_left, pos_left, heap_right, pos_right = heaps
+    count = 0
+    steps = 0
+    while sizes[0] > 0 and sizes[1] > 0 and steps < limit:
+        steps += 1
+        i = heap_left[0]
+        k = heap_right[0]
+        left = a[i] + b[pos_left[i]]
+        right = c[k] + d[pos_right[k]]
+        if left + right < target:
+            _advance(heap_left, sizes, 0, pos_left, a, b, 1)
+        elif left + right > target:
+            _advance(heap_right, sizes, 1, pos_right, c, d, -1)
+        elif first:
+            found[0] = i
+            found[1] = pos_left[i]
+            found[2] = k
+            found[3] = pos_right[k]
+            return 1
+        else:
+            # Every left sum equal to `left` pairs with every right sum equal to `right`.
+            n_left = 0
+            while sizes[0] > 0 and a[heap_left[0]] + b[pos_left[heap_left[0]]] == left:
+                n_left += 1
+                _advance(heap_left, sizes, 0, pos_left, a, b, 1)
+            n_right = 0
+            while sizes[1] > 0 and c[heap_right[0]] + d[pos_right[heap_right[0]]] == right:
+                n_right += 1
+                _advance(heap_right, sizes, 1, pos_right, c, d, -1)
+            count += n_left * n_right
+            if count > COUNT_CAP:
+                break
+    return count
+
+
+_JOIN_FUNCTIONS = {
+    "count_exact": count_exact,
+    "next_exact_run": next_exact_run,
+    "running_best": running_best,
+    "best_pairs": best_pairs,
+    "schroeppel_shamir": schroeppel_shamir,
+}
+_compiled_joins = {}
+
+
+def _join_function(name, backend, exact_ints):
+    """The join loop ``name``: numba-compiled (cached on disk) or the plain function."""
+    fn = _JOIN_FUNCTIONS[name]
+    if backend == "python" or exact_ints:
+        return fn
+    dispatcher = _compiled_joins.get(name)
+    if dispatcher is None:
+        dispatcher = numba.njit(fn, cache=True, nogil=True)
+        _compiled_joins[name] = dispatcher
+    return dispatcher
+
+
+# ---------------------------------------------------------------- one part of the variables
+
+
+class _Part:
+    """The leaves of one part (a half or a quarter) of the variables, enumerated by the engine.
+
+    keys / values / codes: one entry per accepted leaf (values and codes only when asked for);
+    a code holds the leaf's values, the value of ``variables[d]`` as digit d in base n_values.
+    """
+
+    def __init__(self, variables, n_values):
+        self.variables = np.asarray(variables, dtype=np.int64)
+        self.radix = n_values
+        self.keys = self.values = self.codes = None
+        if n_values ** len(self.variables) >= 1 << 63:
+            raise ValueError(f"a part of {len(self.variables)} variables with {n_values} values is too large")
+
+    def decode(self, code, assignment):
+        """Write the part's values, read from ``code``, into ``assignment``."""
+        for var in self.variables.tolist():
+            assignment[var] = code % self.radix
+            code //= self.radix
+
+
+class _Budget:
+    """Limits, Ctrl-C and progress shared by all parts and join calls of one search."""
+
+    def __init__(self, time_limit, node_limit, on_progress, progress_every):
+        self.time_limit = time_limit
+        self.node_limit = node_limit
+        self.on_progress = on_progress
+        self.progress_every = progress_every
+        self.started = time.perf_counter()
+        self.last_report = self.started
+        self.nodes_before = 0  # nodes of the parts already finished
+        self.pruned = dict.fromkeys(PRUNING_KINDS, 0)
+        self.max_depth = 0
+        self.count = 0
+        self.solutions = 0
+
+    def check(self, nodes_now=0, value=None):
+        """The stop reason if a limit is reached, else None (and a progress report when due)."""
+        now = time.perf_counter()
+        if self.time_limit is not None and now - self.started >= self.time_limit:
+            return "time"
+        if self.node_limit is not None and self.nodes_before + nodes_now >= self.node_limit:
+            return "nodes"
+        if self.on_progress is not None and now - self.last_report >= self.progress_every:
+            self.last_report = now
+            self.on_progress(
+                Progress(
+                    nodes=self.nodes_before + nodes_now,
+                    solutions=self.solutions,
+                    count=self.count,
+                    value=value,
+                    depth=self.max_depth,
+                    elapsed_s=now - self.started,
+                )
+            )
+        return None
+
+
+class _Stopped(Exception):
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Bidirectional:
+    """One bidirectional search of ``problem`` with ``strategy``; ``run()`` it or iterate ``stream()``.
+
+    goal: ``first``, ``count``, ``all`` (join ``exact``: key sums equal to ``target``) or
+    ``optimize`` (join ``best``: the best value sum with key sum at most ``target``, the sense
+    given by the problem's ``Space.maximize``). ``order``: the variables in split order (default
+    0..n-1); the first half of it is the left part. ``low_memory``: Schroeppel-Shamir (exact join,
+    goals first and count). Limits as in :class:`backtrack.Search`: ``time_limit`` (seconds),
+    ``node_limit`` (checked between engine slices), Ctrl-C; they end the search with status
+    ``limit``. Stats: nodes of all parts, including the re-enumeration that recovers the leaves of
+    a reported solution (only the (key, value) lists are kept, not the leaves' codes, unless goal
+    ``all`` needs them); ``compile_s`` apart from ``time_s``.
+    """
+
+    def __init__(
+        self,
+        problem,
+        strategy,
+        goal="first",
+        *,
+        target,
+        join=None,
+        backend="numba",
+        time_limit=None,
+        node_limit=None,
+        low_memory=False,
+        order=None,
+        on_progress=None,
+        progress_every=1.0,
+    ):
+        join = join or ("best" if goal == "optimize" else "exact")
+        if join not in JOINS:
+            raise ValueError(f"join must be one of {', '.join(JOINS)}, not {join!r}")
+        if goal not in _JOIN_GOALS[join]:
+            raise ValueError(f"join {join!r} serves goals {', '.join(_JOIN_GOALS[join])}, not {goal!r}")
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+        if low_memory and goal not in ("first", "count"):
+            raise ValueError("low_memory (Schroeppel-Shamir) serves goals first and count")
+        if not isinstance(problem, strategy.problem_type):
+            raise TypeError(f"strategy {strategy.name!r} is for {strategy.problem_type.__name__} problems")
+        for name, limit in (("time_limit", time_limit), ("node_limit", node_limit)):
+            if limit is not None and limit <= 0:
+                raise ValueError(f"{name} must be positive")
+        self.problem = problem
+        self.strategy = strategy
+        self.goal = goal
+        self.join = join
+        self.backend = backend
+        self.target = target
+        self.low_memory = low_memory
+        self.space = problem.space()
+        self.exact_ints = self.space.state.dtype == object
+        if self.exact_ints and backend == "numba":
+            raise ValueError("numbers beyond int64 (a state of dtype object) need backend='python'")
+        n = self.space.n_vars
+        order = np.arange(n, dtype=np.int64) if order is None else np.asarray(order, dtype=np.int64)
+        if sorted(order.tolist()) != list(range(n)):
+            raise ValueError("order must be a permutation of the variables")
+        self.order = order
+        self.sense = 1 if self.space.maximize else -1
+        self._budget = _Budget(time_limit, node_limit, on_progress, progress_every)
+        self._stats = Stats()
+        self._engine = None
+        self.result = None
+
+    # ------------------------------------------------------------ enumerating a part with the engine
+
+    def _arrays(self, part):
+        space = self.space
+        n, v = space.n_vars, space.n_values
+        k = len(part.variables)
+        states = np.zeros((n + 1, len(space.state)), dtype=space.state.dtype)
+        states[0] = space.state
+        ctl = np.zeros(search.CTL_SIZE, dtype=np.int64)
+        ctl[search.CTL_SENSE] = self.sense
+        ctl[search.CTL_LEAF_DEPTH] = k
+        ctl[search.CTL_ORDER] = k
+        ctl[search.CTL_RADIX] = v
+        order = np.zeros(n, dtype=np.int64)
+        order[:k] = part.variables
+        return SearchArrays(
+            states=states,
+            domains=new_domains(n, v, space.domains),
+            assign=np.full(n, -1, dtype=np.int64),
+            var_at=np.zeros(n + 1, dtype=np.int64),
+            values=np.zeros((n + 1, v), dtype=np.int64),
+            n_values=np.zeros(n + 1, dtype=np.int64),
+            position=np.zeros(n + 1, dtype=np.int64),
+            trail_mark=np.zeros(n + 1, dtype=np.int64),
+            prefix=np.zeros((0, 2), dtype=np.int64),
+            order=order,
+            out=np.zeros((CHUNK, 3), dtype=object if self.exact_ints else np.int64),
+            best=np.full(n, -1, dtype=np.int64),
+            ctl=ctl,
+            stats=np.zeros(search.ST_SIZE, dtype=np.int64),
+        )
+
+    def _engine_for(self, arrays):
+        if self._engine is None:
+            if self.backend == "python":
+                self._engine = search.run_slice
+            else:
+                started = time.perf_counter()
+                self._engine = compile_for(self.strategy, self.problem, arrays, search.COLLECT)
+                self._stats.compile_s += time.perf_counter() - started
+        return self._engine
+
+    def _leaves(self, part):
+        """Run the engine over the part; yield each flushed chunk of (key, value, code) rows."""
+        budget_tracker = self._budget
+        if len(part.variables) == 0:
+            # No variable: the root is the part's only leaf (the engine needs at least one level).
+            space = self.space
+            state = np.array(space.state, dtype=space.state.dtype)
+            assign = np.full(space.n_vars, -1, dtype=np.int64)
+            if self.strategy.accept(self.problem, state, assign):
+                key, value = self.strategy.summarize(self.problem, state, assign)
+                yield np.array([[key, value, 0]], dtype=object if self.exact_ints else np.int64)
+            return
+        a = self._arrays(part)
+        engine = self._engine_for(a)
+        budget = 1000
+        try:
+            while True:
+                if budget_tracker.node_limit is not None:
+                    left = budget_tracker.node_limit - budget_tracker.nodes_before - int(a.stats[search.ST_NODES])
+                    budget = max(1, min(budget, left))
+                slice_start = time.perf_counter()
+                event = engine(self.strategy, self.problem, a, search.COLLECT, budget)
+                took = time.perf_counter() - slice_start
+                if event == search.EV_BUDGET and took < 0.02:
+                    budget = min(budget * 4, 1 << 40)
+                elif took > 0.1:
+                    budget = max(budget // 2, 64)
+                filled = int(a.ctl[search.CTL_OUT])
+                if filled:
+                    yield a.out[:filled]
+                    a.ctl[search.CTL_OUT] = 0
+                if event == search.EV_DONE:
+                    break
+                reason = budget_tracker.check(int(a.stats[search.ST_NODES]))
+                if reason is not None:
+                    raise _Stopped(reason)
+        finally:
+            raw = a.stats
+            budget_tracker.nodes_before += int(raw[search.ST_NODES])
+            for kind, slot in (
+                ("feasibility", search.ST_CUT_FEASIBILITY),
+                ("bound", search.ST_CUT_BOUND),
+                ("propagation", search.ST_CUT_PROPAGATION),
+                ("dominance", search.ST_CUT_DOMINANCE),
+            ):
+                budget_tracker.pruned[kind] += int(raw[slot])
+            budget_tracker.max_depth = max(budget_tracker.max_depth, int(raw[search.ST_MAX_DEPTH]))
+
+    def _collect(self, part, keep_values, keep_codes):
+        """Enumerate the part; keep its keys (and values, codes) in growing arrays."""
+        dtype = object if self.exact_ints else np.int64
+        bound = part.radix ** len(part.variables)
+        # Up to 2^27 leaves, allocate the bound at once: pages never written are never resident.
+        capacity = bound if bound <= 1 << 27 and not self.exact_ints else min(bound, CHUNK)
+        columns = [(0, True), (1, keep_values), (2, keep_codes)]
+        arrays = {col: np.empty(capacity, dtype=dtype if col < 2 else np.int64) for col, keep in columns if keep}
+        size = 0
+        for chunk in self._leaves(part):
+            rows = chunk.shape[0]
+            if size + rows > capacity:
+                capacity = min(max(2 * capacity, size + rows), bound)
+                for col in arrays:
+                    grown = np.empty(capacity, dtype=arrays[col].dtype)
+                    grown[:size] = arrays[col][:size]
+                    arrays[col] = grown
+            for col, column in arrays.items():
+                column[size : size + rows] = chunk[:, col]
+            size += rows
+        part.keys = arrays[0][:size]
+        if keep_values:
+            part.values = arrays[1][:size] * self.sense
+        if keep_codes:
+            part.codes = arrays[2][:size]
+        return part
+
+    def _find_code(self, part, key, value=None):
+        """Enumerate the part again and return the code of a leaf with this key (and value)."""
+        for chunk in self._leaves(part):
+            match = chunk[:, 0] == key
+            if value is not None:
+                match &= chunk[:, 1] * self.sense == value
+            hits = np.flatnonzero(match)
+            if len(hits):
+                return int(chunk[hits[0], 2])
+        raise AssertionError("a leaf of the join was not found again: are the strategy's hooks deterministic?")
+
+    def _parts(self, pieces):
+        n = len(self.order)
+        bounds = [round(i * n / pieces) for i in range(pieces + 1)]
+        return [_Part(self.order[bounds[i] : bounds[i + 1]], self.space.n_values) for i in range(pieces)]
+
+    def _solution(self, parts_and_codes):
+        assignment = [-1] * self.space.n_vars
+        for part, code in parts_and_codes:
+            part.decode(code, assignment)
+        return assignment
+
+    def _join_fn(self, name):
+        return _join_function(name, self.backend, self.exact_ints)
+
+    def _timed_join(self, name, *args):
+        """Call a join function; its first compiled call's compile time goes to compile_s."""
+        fn = self._join_fn(name)
+        if isinstance(fn, numba.core.registry.CPUDispatcher):
+            signature = tuple(numba.typeof(arg) for arg in args)
+            if signature not in fn.overloads:
+                started = time.perf_counter()
+                fn.compile(signature)
+                self._stats.compile_s += time.perf_counter() - started
+        return fn(*args)
+
+    # ------------------------------------------------------------ the joins
+
+    def _exact(self):
+        left, right = self._parts(2)
+        keep_codes = self.goal == "all"
+        for part in (left, right):
+            self._collect(part, keep_values=False, keep_codes=keep_codes)
+            if keep_codes:
+                by_key = np.argsort(part.keys, kind="stable")
+                part.keys = part.keys[by_key]
+                part.codes = part.codes[by_key]
+                del by_key
+            else:
+                part.keys.sort()
+        cursor = np.array([0, len(right.keys) - 1], dtype=np.int64)
+        target = self.target
+        if self.goal == "count":
+            while cursor[0] < len(left.keys) and cursor[1] >= 0:
+                self._budget.count += int(
+                    self._timed_join("count_exact", left.keys, right.keys, target, cursor, JOIN_STEPS)
+                )
+                self._check()
+            return
+        run = np.zeros(4, dtype=np.int64)
+        while True:
+            status = self._timed_join("next_exact_run", left.keys, right.keys, target, cursor, JOIN_STEPS, run)
+            if status == -1:
+                return
+            if status == 1:
+                i0, i1, j0, j1 = run.tolist()
+                if self.goal == "first":
+                    left_code = self._find_code(left, left.keys[i0])
+                    right_code = self._find_code(right, right.keys[j0])
+                    self._budget.solutions = self._budget.count = 1
+                    yield self._solution([(left, left_code), (right, right_code)])
+                    return
+                for i in range(i0, i1):
+                    for j in range(j0, j1):
+                        self._budget.solutions += 1
+                        self._budget.count += 1
+                        yield self._solution([(left, int(left.codes[i])), (right, int(right.codes[j]))])
+                        self._check()
+            self._check()
+
+    def _low_memory(self):
+        quarters = self._parts(4)
+        for part in quarters:
+            self._collect(part, keep_values=False, keep_codes=True)
+            by_key = np.argsort(part.keys, kind="stable")
+            part.keys = part.keys[by_key]
+            part.codes = part.codes[by_key]
+        a, b, c, d = quarters
+        if min(len(part.keys) for part in quarters) == 0:
+            return
+        heaps = (
+            np.arange(len(a.keys), dtype=np.int64),  # a ascending, every row at b[0]: already a min-heap
+            np.zeros(len(a.keys), dtype=np.int64),
+            np.arange(len(c.keys) - 1, -1, -1, dtype=np.int64),  # c descending at d[-1]: a max-heap
+            np.full(len(c.keys), len(d.keys) - 1, dtype=np.int64),
+        )
+        sizes = np.array([len(a.keys), len(c.keys)], dtype=np.int64)
+        found = np.zeros(4, dtype=np.int64)
+        first = self.goal == "first"
+        while sizes[0] > 0 and sizes[1] > 0:
+            got = int(
+                self._timed_join(
+                    "schroeppel_shamir",
+                    a.keys,
+                    b.keys,
+                    c.keys,
+                    d.keys,
+                    self.target,
+                    heaps,
+                    sizes,
+                    JOIN_STEPS,
+                    first,
+                    found,
+                )
+            )
+            if first and got:
+                i, j, k, m = found.tolist()
+                self._budget.solutions = self._budget.count = 1
+                yield self._solution(
+                    [(a, int(a.codes[i])), (b, int(b.codes[j])), (c, int(c.codes[k])), (d, int(d.codes[m]))]
+                )
+                return
+            self._budget.count += got
+            self._check()
+
+    def _best(self):
+        left, right = self._parts(2)
+        self._collect(left, keep_values=True, keep_codes=False)
+        self._collect(right, keep_values=True, keep_codes=False)
+        by_key = np.argsort(right.keys, kind="stable")
+        right.keys = right.keys[by_key]
+        right.values = right.values[by_key]
+        del by_key
+        best_at = np.zeros(len(right.keys), dtype=np.int64)
+        self._timed_join("running_best", right.values, best_at)
+        found = np.zeros(3, dtype=np.int64)
+        for start in range(0, len(left.keys), JOIN_STEPS // 8):
+            stop = min(start + JOIN_STEPS // 8, len(left.keys))
+            self._timed_join(
+                "best_pairs", left.keys, left.values, right.keys, right.values, best_at, self.target, start, stop, found
+            )
+            self._best_found = self._best_value(left, right, found)
+            self._check()
+        if found[0]:
+            i, j = int(found[1]), int(found[2])
+            left_code = self._find_code(left, left.keys[i], left.values[i])
+            right_code = self._find_code(right, right.keys[j], right.values[j])
+            self._budget.solutions = 1
+            self._best_solution = self._solution([(left, left_code), (right, right_code)])
+        return
+        yield
+
+    def _best_value(self, left, right, found):
+        if not found[0]:
+            return None
+        return self.sense * (left.values[int(found[1])] + right.values[int(found[2])])
+
+    def _check(self):
+        reason = self._budget.check(value=getattr(self, "_best_found", None))
+        if reason is not None:
+            raise _Stopped(reason)
+
+    # ------------------------------------------------------------ running
+
+    def stream(self):
+        """Run the search, yielding each solution (goals first and all) as it is found.
+
+        A solution is a list of values, one per variable; ``self.result`` is set at the end.
+        """
+        stop_reason = None
+        last = None
+        self._best_found = None
+        self._best_solution = None
+        try:
+            if self.join == "best":
+                steps = self._best()
+            elif self.low_memory:
+                steps = self._low_memory()
+            else:
+                steps = self._exact()
+            for solution in steps:
+                last = solution
+                yield solution
+        except _Stopped as stopped:
+            stop_reason = stopped.reason
+        except KeyboardInterrupt:
+            stop_reason = "interrupt"
+        self.result = self._result(stop_reason, last)
+
+    def _result(self, stop_reason, last):
+        budget = self._budget
+        stats = self._stats
+        stats.time_s = time.perf_counter() - budget.started - stats.compile_s
+        stats.nodes = budget.nodes_before
+        stats.pruned = dict(budget.pruned)
+        stats.max_depth = budget.max_depth
+        stats.solutions = budget.solutions if self.goal == "optimize" else budget.count
+        value = None
+        solution = last
+        if self.goal == "optimize":
+            solution = self._best_solution
+            value = None if self._best_found is None else int(self._best_found)
+        if stop_reason is not None:
+            status = "limit"
+        elif self.goal == "first":
+            status = "satisfied" if solution is not None else "unsatisfiable"
+        elif self.goal == "optimize":
+            status = "optimal" if solution is not None else "unsatisfiable"
+        else:
+            status = "complete"
+        return Result(
+            status=status,
+            goal=self.goal,
+            strategy=self.strategy.name,
+            backend=self.backend,
+            count=budget.count if self.goal != "optimize" else budget.solutions,
+            value=value,
+            solution=solution,
+            stop_reason=stop_reason,
+            stats=stats,
+        )
+
+    def __iter__(self):
+        if self.goal not in ("first", "all"):
+            raise ValueError("iterate a search with goal 'first' or 'all'; use run() for count and optimize")
+        return self.stream()
+
+    def run(self):
+        """Search to the end (or a limit) and return the :class:`backtrack.Result`."""
+        for _ in self.stream():
+            pass
+        return self.result
+
+
+def solve_bidirectional(problem, strategy, goal="first", *, target, **options):
+    """Meet-in-the-middle search of ``problem``; returns a :class:`backtrack.Result`.
+
+    Options are those of :class:`Bidirectional`: join, backend, time_limit, node_limit,
+    low_memory, order, on_progress, progress_every.
+    """
+    return Bidirectional(problem, strategy, goal, target=target, **options).run()
+
+
+def run_bidirectional(
+    *,
+    problem_name,
+    instance_name,
+    problem,
+    strategy,
+    goal,
+    target,
+    backend,
+    time_limit,
+    node_limit,
+    as_json,
+    quiet,
+    solution_json,
+    show_solution,
+    value_name="value",
+    extra=None,
+    low_memory=False,
+    order=None,
+):
+    """Like :func:`backtrack.cli.run_search`, for a bidirectional search: same output, same errors."""
+    from backtrack import cli
+
+    printer = None if quiet else cli._ProgressPrinter(f"{problem_name} {instance_name}")
+    try:
+        runner = Bidirectional(
+            problem,
+            strategy,
+            goal,
+            target=target,
+            backend=backend,
+            time_limit=time_limit,
+            node_limit=node_limit,
+            low_memory=low_memory,
+            order=order,
+            on_progress=printer,
+        )
+    except ValueError as error:
+        raise cli.InputError(str(error)) from None
+    try:
+        for index, solution in enumerate(runner.stream()):
+            if goal != "all":
+                continue
+            if as_json:
+                cli._emit(
+                    {
+                        "problem": problem_name,
+                        "instance": instance_name,
+                        "index": index,
+                        "solution": solution_json(solution),
+                    }
+                )
+            else:
+                click.echo(f"solution {index + 1}:")
+                show_solution(solution)
+    except cli.backtrack.HookCompileError as error:
+        raise cli.InputError(str(error)) from None
+    finally:
+        if printer is not None:
+            printer.close()
+    result = runner.result
+    more = extra(result) if extra else {}
+    if as_json:
+        cli._emit(cli.result_record(problem_name, instance_name, result, solution_json, more))
+    else:
+        cli._print_summary(problem_name, instance_name, result, show_solution, value_name, more)
+    if result.interrupted:
+        raise cli.Interrupted()
+    return result
