@@ -41,7 +41,7 @@ PROFIT, WEIGHT, DEPTH, COUNT = 0, 1, 2, 3  # slots of the state row
 STATE_WIDTH = 4
 NO_BOUND = -(1 << 62)  # bound of a node that cannot be completed feasibly
 SAFE_LIMIT = 1 << 62  # products and totals must stay below this (int64 arithmetic in hooks)
-MEMO_ENTRIES = 1 << 22  # states kept by the dominance memo, over all depths (2 x 32 MiB)
+MEMO_ENTRIES = 1 << 20  # states kept by the dominance memo, over all depths (2 x 8 MiB)
 
 
 class Knapsack(NamedTuple):
@@ -51,12 +51,14 @@ class Knapsack(NamedTuple):
     ``weight``, ``item`` (its index in the input, -1 for a padding item). ``prefix_profit`` and
     ``prefix_weight`` (int64[n+1]) are their prefix sums. ``branch`` (int64[n]) is the variable
     decided at each depth; ``lo_at``/``hi_at`` (int64[n+1]) the decided interval after each depth.
-    ``pivot``: items ``[0, pivot)`` are in at the root. ``capacity`` and ``base_profit`` exclude
-    the items fixed before the search (``fixed_in``, input indices). ``min_count``/``max_count``
-    bound the number of free items of any solution better than the incumbent. ``incumbent``
-    (int64[1]) tracks the best value found (scratch, read by ``propagate``); ``memo_*`` are the
-    dominance memo's scratch arrays (per depth, a Pareto list of (weight, profit) sorted by weight).
-    ``start_value``/``start_choice`` are the greedy incumbent handed to the engine (or -1/empty).
+    ``pivot``: items ``[0, pivot)`` are in at the root. ``capacity`` is what is left after the
+    items fixed in before the search (``fixed_in``, input indices), whose profit ``base_profit``
+    starts the root state's ``PROFIT`` (so profits in states, bounds and ``incumbent`` are whole
+    solution values). ``min_count``/``max_count`` bound the number of free items of any solution
+    better than the greedy one. ``incumbent`` (int64[1]) tracks the best value found (scratch,
+    read by ``propagate``); ``memo_*`` are the dominance memo's scratch arrays (per depth, a Pareto
+    list of (weight, profit) sorted by weight). ``start_value``/``start_choice`` are the greedy
+    incumbent handed to the engine (or -1 and empty).
     """
 
     profit: np.ndarray
