@@ -1,5 +1,6 @@
 """``backtrack bench PROBLEM``: run a benchmark suite and write its table, JSON and plots."""
 
+import os
 import sys
 import tempfile
 import time
@@ -68,8 +69,9 @@ def bench(problem, sizes, strategies, no_peers, repeats, time_limit, files, per_
     """Benchmark PROBLEM's strategies (and installed peers) over a range of sizes.
 
     Every (size, solver) pair runs in its own process: a warm-up run that compiles (its time is
-    reported apart), then REPEATS timed runs (median shown). Writes results.md, results.json and
-    PNG plots (with matplotlib) into --out, and prints the table.
+    reported apart), then REPEATS timed runs (median shown). Writes a Markdown table, raw JSON and
+    PNG plots (with matplotlib) into --out as PROBLEM.md, PROBLEM.json and PROBLEM-*.png, and
+    prints the table. With --goals (nqueens): nqueens-goals.md and nqueens-goals.json.
     """
     try:
         suite = harness.load_suite(problem)
@@ -87,7 +89,7 @@ def bench(problem, sizes, strategies, no_peers, repeats, time_limit, files, per_
         from benchmarks.nqueens import run_goals
 
         run_goals(out, repeats=repeats, echo=click.echo)
-        click.echo(f"wrote {out}/goals.md and goals.json")
+        click.echo(f"wrote {out}/nqueens-goals.md and nqueens-goals.json")
         return
     names = _solver_names(suite, strategies, no_peers)
     try:
@@ -97,6 +99,7 @@ def bench(problem, sizes, strategies, no_peers, repeats, time_limit, files, per_
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     started_at = harness.now_iso()
+    load_start = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     total = len(instances) * len(names)
     with tempfile.TemporaryDirectory(prefix=f"bench-{problem}-") as workdir:
@@ -130,6 +133,7 @@ def bench(problem, sizes, strategies, no_peers, repeats, time_limit, files, per_
         "solvers": names,
         "repeats": repeats,
         "time_limit": time_limit,
+        "load_average_start": load_start,
     }
     plots, plot_note = harness.write_outputs(
         out,
@@ -145,4 +149,4 @@ def bench(problem, sizes, strategies, no_peers, repeats, time_limit, files, per_
         click.echo(line)
     if plot_note:
         click.echo(plot_note)
-    click.echo(f"wrote {out}/results.md, results.json" + "".join(f", {p.name}" for p in plots))
+    click.echo(f"wrote {out}/{problem}.md, {problem}.json" + "".join(f", {p.name}" for p in plots))

@@ -15,7 +15,7 @@ reset, else ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of the whole child (wh
 compiling). ``tracemalloc`` would miss numba's and the peers' native allocations. The baseline
 (RSS when the timed runs start: Python, numba and the solver's libraries) is reported beside it.
 
-:func:`write_outputs` writes ``results.md``, ``results.json`` and, when matplotlib is installed,
+:func:`write_outputs` writes ``<suite>.md``, ``<suite>.json`` and, when matplotlib is installed,
 ``<suite>-time.png``, ``<suite>-nodes.png`` and ``<suite>-pruning.png`` into the output directory.
 """
 
@@ -75,7 +75,8 @@ class Solver:
     ``run(spec, time_limit, context) -> dict`` solves one instance once and returns a run record:
     ``status`` (``complete``, ``optimal``, ``satisfied``, ``unsatisfiable``, ``limit``, ``timeout``,
     ``unsupported`` (the solver does not take such instances; say why in ``note``) or ``error``),
-    ``answer``, ``time_s`` and, when known, ``compile_s``, ``nodes``, ``pruned``
+    ``answer``, ``time_s`` (wall seconds), ``cpu_s`` (CPU seconds of the process: measured around
+    the call unless the record brings its own) and, when known, ``compile_s``, ``nodes``, ``pruned``
     (by kind), ``solutions``, ``max_depth``, ``peak_rss_mb`` (a peer in its own process), ``note``.
     ``warm_spec(spec)`` gives the (smaller) instance of the warm-up run; with ``warmup=False``
     there is none (nothing to compile) and every run is timed. ``available(context)`` returns
@@ -190,6 +191,7 @@ def _guarded_run(solver, spec, time_limit, context):
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit * 1.5)
     started = time.perf_counter()
+    cpu_started = time.process_time()
     try:
         record = solver.run(spec, time_limit, context)
     except _RunTimeout:
@@ -199,6 +201,7 @@ def _guarded_run(solver, spec, time_limit, context):
     finally:
         if not solver.stops_itself:
             signal.setitimer(signal.ITIMER_REAL, 0)
+    record.setdefault("cpu_s", time.process_time() - cpu_started)
     if record.get("status") in FINISHED and record.get("time_s", 0) > time_limit:
         # Finished, but later than the limit allows: the same verdict as being stopped.
         record["note"] = f"finished in {record['time_s']:.3g} s, over the limit"
@@ -340,6 +343,9 @@ def run_pair(suite_name, solver, instance, *, repeats, time_limit, context, env=
     times = [r["time_s"] for r in runs if "time_s" in r]
     row["times_s"] = [round(t, 6) for t in times]
     row["time_s"] = round(statistics.median(times), 6) if times else None
+    cpu_times = [r["cpu_s"] for r in runs if r.get("cpu_s") is not None]
+    row["cpu_times_s"] = [round(t, 6) for t in cpu_times]
+    row["cpu_s"] = round(statistics.median(cpu_times), 6) if cpu_times else None
     for key in ("peak_rss_mb", "base_rss_mb", "memory_method"):
         row[key] = child.get(key)
     return row
@@ -401,11 +407,12 @@ def _check_answers(rows, expected):
 def _add_ratios(rows, reference):
     if reference is None:
         return
-    ref_time = {r["instance"]: r["time_s"] for r in rows if r["solver"] == reference and r.get("status") in FINISHED}
+    # CPU seconds: on a shared machine, wall time depends on the other processes' load.
+    ref_time = {r["instance"]: r["cpu_s"] for r in rows if r["solver"] == reference and r.get("status") in FINISHED}
     for r in rows:
         base = ref_time.get(r["instance"])
-        if r.get("status") in FINISHED and base and r.get("time_s") is not None:
-            r["x_ref"] = round(r["time_s"] / base, 3)
+        if r.get("status") in FINISHED and base and r.get("cpu_s") is not None:
+            r["x_ref"] = round(r["cpu_s"] / base, 3)
 
 
 # ---------------------------------------------------------------- environment and outputs
@@ -449,7 +456,7 @@ def machine_info():
     }
 
 
-def _fmt_time(row, time_limit):
+def _fmt_time(row, time_limit, key="time_s"):
     status = row.get("status")
     if status == "timeout":
         return f">{time_limit:g}"
@@ -457,7 +464,7 @@ def _fmt_time(row, time_limit):
         return "-"
     if status == "error":
         return "error"
-    t = row.get("time_s")
+    t = row.get(key)
     return "-" if t is None else f"{t:.3g}" if t >= 0.001 else f"{t:.2e}"
 
 
@@ -477,7 +484,8 @@ TABLE_COLUMNS = (
     "cut bound",
     "cut prop.",
     "cut dom.",
-    "search s",
+    "wall s",
+    "cpu s",
     "x ref",
     "compile s",
     "peak MB",
@@ -505,6 +513,7 @@ def table_rows(rows, time_limit):
                 _fmt_int(r.get("nodes")),
                 *(_fmt_int(pruned.get(kind)) if pruned else "-" for kind in PRUNING_KINDS),
                 _fmt_time(r, time_limit),
+                _fmt_time(r, time_limit, "cpu_s"),
                 "-" if r.get("x_ref") is None else f"{r['x_ref']:.3g}",
                 "-" if r.get("compile_s") is None else f"{r['compile_s']:.2f}",
                 "-" if r.get("peak_rss_mb") is None else f"{r['peak_rss_mb']:.0f}",
@@ -570,7 +579,7 @@ def notes(rows):
 
 
 def write_outputs(out_dir, *, suite, rows, options, command, started, elapsed_s):
-    """results.md, results.json and the plots; returns the paths of the plots written (or a note)."""
+    """<suite>.md, <suite>.json and the plots; returns the paths of the plots written (or a note)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     info = machine_info()
@@ -584,7 +593,7 @@ def write_outputs(out_dir, *, suite, rows, options, command, started, elapsed_s)
         "memory": "peak RSS of the child process during the timed runs (see benchmarks/harness.py)",
         "rows": rows,
     }
-    (out_dir / "results.json").write_text(json.dumps(record, indent=1) + "\n")
+    (out_dir / f"{suite.name}.json").write_text(json.dumps(record, indent=1) + "\n")
     plots, plot_note = write_plots(out_dir, suite, rows, options["time_limit"])
     lines = [
         f"# {suite.name} benchmark",
@@ -595,8 +604,10 @@ def write_outputs(out_dir, *, suite, rows, options, command, started, elapsed_s)
         + ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v)
         + (f"; {info['c_compiler']}" if info["c_compiler"] else ""),
         f"- {options['repeats']} timed runs per pair after a warm-up run (median shown); "
-        f"time limit {options['time_limit']:g} s per run; search s excludes compiling; "
-        f"x ref = time / time of {suite.reference or 'n/a'} on the same instance",
+        f"time limit {options['time_limit']:g} s per run (wall); compiling excluded; "
+        f"x ref = CPU time / CPU time of {suite.reference or 'n/a'} on the same instance",
+        f"- load average (1, 5, 15 min): {options.get('load_average_start')} at the start, "
+        f"{info['load_average']} at the end (2 busy cores: wall s grows with it, cpu s much less)",
         "- peak MB: peak RSS of the child process during the timed runs; base MB: its RSS when they started",
         "",
         markdown_table(rows, options["time_limit"]),
@@ -609,7 +620,7 @@ def write_outputs(out_dir, *, suite, rows, options, command, started, elapsed_s)
         lines += [plot_note, ""]
     for plot in plots:
         lines += [f"![{plot.stem}]({plot.name})", ""]
-    (out_dir / "results.md").write_text("\n".join(lines))
+    (out_dir / f"{suite.name}.md").write_text("\n".join(lines))
     return plots, plot_note
 
 
@@ -646,7 +657,7 @@ def write_plots(out_dir, suite, rows, time_limit):
     colours = {name: f"C{i % 10}" for i, name in enumerate(solvers)}
     written = []
 
-    for key, label, only_ours in (("time_s", "time (s, median)", False), ("nodes", "nodes", True)):
+    for key, label, only_ours in (("cpu_s", "CPU time (s, median)", False), ("nodes", "nodes", True)):
         fig, axes = _panels(plt, groups)
         drawn = 0
         for ax, group in zip(axes, groups, strict=True):
@@ -659,7 +670,7 @@ def write_plots(out_dir, suite, rows, time_limit):
                 if points:
                     ax.plot(*zip(*points, strict=True), style, label=name, markersize=4, color=colours[name])
                     drawn += 1
-                if key == "time_s":
+                if key == "cpu_s":
                     stops = sorted(r["size"] for r in in_group if r["solver"] == name and r.get("status") == "timeout")
                     if stops:
                         ax.plot([stops[0]], [time_limit], "x", color=colours[name], markersize=9)
@@ -667,7 +678,7 @@ def write_plots(out_dir, suite, rows, time_limit):
             ax.set_xlabel(suite.size_name)
             ax.set_ylabel(label)
             title = f"{suite.name}{' ' + group if group else ''}: {label}"
-            if key == "time_s":
+            if key == "cpu_s":
                 title += f"\n(x: passed the {time_limit:g} s limit there)"
             ax.set_title(title, fontsize=10)
             ax.grid(True, which="both", alpha=0.3)
@@ -677,7 +688,7 @@ def write_plots(out_dir, suite, rows, time_limit):
             plt.close(fig)
             continue
         fig.tight_layout()
-        path = Path(out_dir) / f"{suite.name}-{'time' if key == 'time_s' else 'nodes'}.png"
+        path = Path(out_dir) / f"{suite.name}-{'time' if key == 'cpu_s' else 'nodes'}.png"
         fig.savefig(path, dpi=100)
         plt.close(fig)
         written.append(path)

@@ -30,8 +30,8 @@ def test_nqueens_sizes_4_to_6_two_strategies(tmp_path):
     args = ["nqueens", "--sizes", "4-6", "-s", "feasibility,bitboard", "--repeats", "1", "--out", str(out)]
     result = CliRunner().invoke(bench, args)
     assert result.exit_code == 0, result.output
-    assert (out / "results.md").exists()
-    record = json.loads((out / "results.json").read_text())
+    assert (out / "nqueens.md").exists()
+    record = json.loads((out / "nqueens.json").read_text())
     assert record["machine"]["versions"]["numba"]
     assert record["options"]["repeats"] == 1
     rows = record["rows"]
@@ -50,7 +50,7 @@ def test_nqueens_sizes_4_to_6_two_strategies(tmp_path):
         assert feasibility[n]["pruned"]["feasibility"] > 0  # it prunes by feasibility only
         assert feasibility[n]["solutions"] == OEIS_A000170[n]
         assert bitboard[n]["nodes"] < feasibility[n]["nodes"]  # free columns are never tried
-    table = (out / "results.md").read_text()
+    table = (out / "nqueens.md").read_text()
     assert "| size |" in table and "feasibility" in table and "bitboard" in table
     if _has_matplotlib():
         for name in ("nqueens-time.png", "nqueens-nodes.png", "nqueens-pruning.png"):
