@@ -1,0 +1,124 @@
+"""``prefix``: a search restricted to forced top decisions covers exactly that subproblem.
+
+The subproblems of all values of the first variable(s) must partition the full solution set, as
+splitting a tree into independent pieces (README, NOTES: embarrassingly parallel search) needs.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+
+from backtrack import solve
+
+from .random_csp import COMBOS, STRATEGIES, brute_force, build, csps, is_valid, optimum
+
+COMBO_IDS = [combo.name for combo in COMBOS]
+
+
+def domain_of(csp, var):
+    return np.flatnonzero(csp.domains[var]).tolist()
+
+
+def assert_partition(both_backends, csp, strategy, prefixes):
+    expected = brute_force(csp)
+    pieces = []
+    total = 0
+    for prefix in prefixes:
+        _, streamed = both_backends(csp, strategy, "all", prefix=prefix)
+        counted, _ = both_backends(csp, strategy, "count", prefix=prefix)
+        assert counted.count == len(streamed)
+        total += counted.count
+        for var, value in prefix:
+            assert all(s[var] == value for s in streamed), f"prefix {prefix} not respected"
+        assert all(is_valid(csp, s) for s in streamed), f"prefix {prefix}: invalid solution"
+        pieces.append(set(streamed))
+    assert total == len(expected)
+    assert set().union(*pieces) == set(expected)
+    assert sum(len(p) for p in pieces) == len(expected), "the pieces overlap"
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=COMBO_IDS)
+@given(csp=csps())
+def test_prefixes_of_the_first_variable_partition_the_solutions(both_backends, combo, csp):
+    prefixes = [[(0, value)] for value in domain_of(csp, 0)]
+    assert_partition(both_backends, csp, STRATEGIES[combo], prefixes)
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=COMBO_IDS)
+@given(csp=csps())
+def test_optimum_is_the_best_optimum_of_the_pieces(one_search, combo, csp):
+    pieces = [
+        one_search(csp, STRATEGIES[combo], "optimize", "numba", prefix=[(0, value)])[0] for value in domain_of(csp, 0)
+    ]
+    values = [p.value for p in pieces if p.value is not None]
+    best = (max if csp.maximize else min)(values) if values else None
+    assert best == optimum(csp)
+
+
+# Forced decisions bypass is_feasible's absence: a strategy that relies on forward checking alone
+# accepts a second prefix decision that propagation of the first had already ruled out.
+SOUND_FOR_TWO_DECISIONS = [c for c in COMBOS if c.feasibility or not c.propagation]
+PROPAGATION_ONLY = [c for c in COMBOS if c.propagation and not c.feasibility]
+
+
+@pytest.mark.parametrize("combo", SOUND_FOR_TWO_DECISIONS, ids=[c.name for c in SOUND_FOR_TWO_DECISIONS])
+@given(csp=csps())
+def test_prefixes_of_two_variables_partition_the_solutions(both_backends, combo, csp):
+    assume(csp.weights.shape[0] >= 2)
+    prefixes = [[(0, a), (1, b)] for a, b in itertools.product(domain_of(csp, 0), domain_of(csp, 1))]
+    assert_partition(both_backends, csp, STRATEGIES[combo], prefixes)
+
+
+def conflicting_pair():
+    """x0 = 0 and x1 = 0 may not hold together; everything else is allowed."""
+    table = np.ones((2, 2), dtype=bool)
+    table[0, 0] = False
+    return build(np.ones((2, 2), bool), {(0, 1): table}, np.zeros(4))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: search.run_slice takes prefix decisions without checking them against the "
+    "domains, so with forward checking alone a prefix that propagation rules out yields an invalid solution",
+)
+@pytest.mark.parametrize("backend", ["python", "numba"])
+@pytest.mark.parametrize("combo", PROPAGATION_ONLY, ids=[c.name for c in PROPAGATION_ONLY])
+def test_a_prefix_that_violates_a_constraint_has_no_solution(combo, backend):
+    result = solve(conflicting_pair(), STRATEGIES[combo], "count", backend=backend, prefix=[(0, 0), (1, 0)])
+    assert result.count == 0
+
+
+@pytest.mark.parametrize("backend", ["python", "numba"])
+@pytest.mark.parametrize("combo", SOUND_FOR_TWO_DECISIONS, ids=[c.name for c in SOUND_FOR_TWO_DECISIONS])
+def test_a_prefix_that_violates_a_constraint_has_no_solution_with_sound_strategies(combo, backend):
+    result = solve(conflicting_pair(), STRATEGIES[combo], "count", backend=backend, prefix=[(0, 0), (1, 0)])
+    assert result.count == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: a prefix value outside the variable's domain (Space.domains) is searched "
+    "as if allowed; Search._allocate only checks it is below n_values",
+)
+@pytest.mark.parametrize("backend", ["python", "numba"])
+def test_a_prefix_outside_the_domain_has_no_solution(backend):
+    csp = build([[True, False], [True, True]], {}, np.zeros(4))  # x0 can only be 0
+    strategy = STRATEGIES[COMBOS[0]]
+    try:
+        result = solve(csp, strategy, "count", backend=backend, prefix=[(0, 1)])
+    except ValueError:
+        return  # rejecting such a prefix is fine too
+    assert result.count == 0
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [[(0, 0), (0, 1)], [(2, 0)], [(0, 2)], [(-1, 0)], [(0, -1)], [(0, 0), (1, 0), (0, 0)]],
+    ids=["same-variable-twice", "no-such-variable", "no-such-value", "negative-variable", "negative-value", "too-long"],
+)
+def test_malformed_prefixes_are_rejected(prefix):
+    csp = build(np.ones((2, 2), bool), {}, np.zeros(4))
+    with pytest.raises(ValueError):
+        solve(csp, STRATEGIES[COMBOS[0]], "count", prefix=prefix)
