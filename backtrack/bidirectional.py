@@ -21,9 +21,12 @@ it at the default or make it hold for every partial assignment that may extend t
 the keys. Keys, values and their sums must fit in int64, unless the problem's root state has
 dtype object (Python integers, exact at any size), which needs ``backend="python"``.
 
-Use::
+Use (knapsack: key = weight sum, value = profit sum, ``summarize`` returns them)::
 
-    result = solve_bidirectional(problem, strategy, "optimize", join="best", target=capacity)
+    result = solve_bidirectional(problem, strategy, "optimize", target=capacity, backend="numba")
+    result.value, result.solution  # best profit, one value per variable
+
+    result = solve_bidirectional(problem, strategy, "count", target=t)  # subset sum: key = value = sum
 
 :class:`Bidirectional` is the same search as an object whose ``stream()`` yields solutions (goal
 ``all``); :func:`run_bidirectional` is the CLI runner that prints the record of ``run_search``.
@@ -39,7 +42,7 @@ import numpy as np
 from numba.extending import register_jitable as jitable
 
 from backtrack import search
-from backtrack.compiled import compile_for
+from backtrack.compiled import HookCompileError, compile_for
 from backtrack.domains import new_domains
 from backtrack.search import SearchArrays
 from backtrack.solver import BACKENDS, PRUNING_KINDS, Progress, Result, Stats
@@ -169,85 +172,84 @@ def best_pairs(left_keys, left_values, right_keys, right_values, best_at, capaci
 
 
 @jitable
-def _sift_down(heap, size, pos, keys_a, keys_b, sign):
-    """Restore the heap property from the root; heap entries ``x`` are ordered by
-    ``sign * (keys_a[x] + keys_b[pos[x]])``, smallest first."""
+def _sift_down(sums, rows, size):
+    """Restore the min-heap order of ``sums`` (with ``rows`` alongside) from the root."""
     at = 0
-    item = heap[0]
-    item_key = sign * (keys_a[item] + keys_b[pos[item]])
+    item_sum = sums[0]
+    item_row = rows[0]
     while True:
         child = 2 * at + 1
         if child >= size:
             break
-        child_key = sign * (keys_a[heap[child]] + keys_b[pos[heap[child]]])
-        if child + 1 < size:
-            other_key = sign * (keys_a[heap[child + 1]] + keys_b[pos[heap[child + 1]]])
-            if other_key < child_key:
-                child += 1
-                child_key = other_key
-        if child_key >= item_key:
+        if child + 1 < size and sums[child + 1] < sums[child]:
+            child += 1
+        if sums[child] >= item_sum:
             break
-        heap[at] = heap[child]
+        sums[at] = sums[child]
+        rows[at] = rows[child]
         at = child
-    heap[at] = item
+    sums[at] = item_sum
+    rows[at] = item_row
 
 
 @jitable
-def _advance(heap, sizes, side, pos, keys_a, keys_b, sign):
-    """Replace the heap's top sum by the next one of its row (left: next b, right: previous d)."""
-    top = heap[0]
-    if sign > 0:
-        pos[top] += 1
-        exhausted = pos[top] == keys_b.shape[0]
-    else:
-        pos[top] -= 1
-        exhausted = pos[top] < 0
-    if exhausted:
+def _advance(heap, sizes, side, keys_a, keys_b, step):
+    """Replace the heap's top sum by the next one of its row (left: next b, right: previous d).
+
+    heap = (sums, rows, pos): the heap of ``sign * (keys_a[row] + keys_b[pos[row]])`` (sign = step).
+    """
+    sums, rows, pos = heap
+    row = rows[0]
+    at = pos[row] + step
+    pos[row] = at
+    if at < 0 or at == keys_b.shape[0]:
+        # The row is used up: the last entry takes the root.
         sizes[side] -= 1
-        heap[0] = heap[sizes[side]]
-    if sizes[side] > 0:
-        _sift_down(heap, sizes[side], pos, keys_a, keys_b, sign)
+        sums[0] = sums[sizes[side]]
+        rows[0] = rows[sizes[side]]
+    else:
+        sums[0] = step * (keys_a[row] + keys_b[at])
+    if sizes[side] > 1:
+        _sift_down(sums, rows, sizes[side])
 
 
 @jitable
-def schroeppel_shamir(a, b, c, d, target, heaps, sizes, limit, first, found):
+def schroeppel_shamir(a, b, c, d, target, left_heap, right_heap, sizes, limit, first, found):
     """Pairs of half sums ``(a + b) + (c + d) == target`` from heaps over sorted quarter lists.
 
-    heaps: (heap_left, pos_left, heap_right, pos_right) int64 arrays; the left heap yields a + b
-    ascending (pos: index into b), the right one c + d descending (pos: index into d).
-    sizes int64[2]: live entries of each heap. At most ``limit`` moves. Goal count (``first`` is
-    False): returns the pairs counted in this call. Goal first: returns 1 and writes the matching
-    quarter indices to found int64[4], or 0.
+    left_heap = (sums, rows, pos) yields a + b ascending (row: index into a, pos[row]: into b);
+    right_heap yields c + d descending (its sums are negated). sizes int64[2]: live entries of
+    each heap. At most ``limit`` moves. Goal count (``first`` False): returns the pairs counted in
+    this call. Goal first: returns 1 and writes the quarter indices to found int64[4], or 0.
     """
-    heap_left, pos_left, heap_right, pos_right = heaps
+    left_sums, left_rows, left_pos = left_heap
+    right_sums, right_rows, right_pos = right_heap
     count = 0
     steps = 0
     while sizes[0] > 0 and sizes[1] > 0 and steps < limit:
         steps += 1
-        i = heap_left[0]
-        k = heap_right[0]
-        left = a[i] + b[pos_left[i]]
-        right = c[k] + d[pos_right[k]]
+        left = left_sums[0]
+        right = -right_sums[0]
         if left + right < target:
-            _advance(heap_left, sizes, 0, pos_left, a, b, 1)
+            _advance(left_heap, sizes, 0, a, b, 1)
         elif left + right > target:
-            _advance(heap_right, sizes, 1, pos_right, c, d, -1)
+            _advance(right_heap, sizes, 1, c, d, -1)
         elif first:
-            found[0] = i
-            found[1] = pos_left[i]
-            found[2] = k
-            found[3] = pos_right[k]
+            found[0] = left_rows[0]
+            found[1] = left_pos[left_rows[0]]
+            found[2] = right_rows[0]
+            found[3] = right_pos[right_rows[0]]
             return 1
         else:
             # Every left sum equal to `left` pairs with every right sum equal to `right`.
             n_left = 0
-            while sizes[0] > 0 and a[heap_left[0]] + b[pos_left[heap_left[0]]] == left:
+            while sizes[0] > 0 and left_sums[0] == left:
                 n_left += 1
-                _advance(heap_left, sizes, 0, pos_left, a, b, 1)
+                _advance(left_heap, sizes, 0, a, b, 1)
             n_right = 0
-            while sizes[1] > 0 and c[heap_right[0]] + d[pos_right[heap_right[0]]] == right:
+            while sizes[1] > 0 and -right_sums[0] == right:
                 n_right += 1
-                _advance(heap_right, sizes, 1, pos_right, c, d, -1)
+                _advance(right_heap, sizes, 1, c, d, -1)
             count += n_left * n_right
             if count > COUNT_CAP:
                 break
@@ -617,12 +619,14 @@ class Bidirectional:
         a, b, c, d = quarters
         if min(len(part.keys) for part in quarters) == 0:
             return
-        heaps = (
-            np.arange(len(a.keys), dtype=np.int64),  # a ascending, every row at b[0]: already a min-heap
-            np.zeros(len(a.keys), dtype=np.int64),
-            np.arange(len(c.keys) - 1, -1, -1, dtype=np.int64),  # c descending at d[-1]: a max-heap
+        # a ascending with every row at b[0] is already a min-heap; likewise c at d[-1], negated.
+        left_heap = (a.keys + b.keys[0], np.arange(len(a.keys), dtype=np.int64), np.zeros(len(a.keys), np.int64))
+        right_heap = (
+            -(c.keys + d.keys[-1]),
+            np.arange(len(c.keys), dtype=np.int64),
             np.full(len(c.keys), len(d.keys) - 1, dtype=np.int64),
         )
+        right_heap = (right_heap[0][::-1].copy(), right_heap[1][::-1].copy(), right_heap[2])
         sizes = np.array([len(a.keys), len(c.keys)], dtype=np.int64)
         found = np.zeros(4, dtype=np.int64)
         first = self.goal == "first"
@@ -635,7 +639,8 @@ class Bidirectional:
                     c.keys,
                     d.keys,
                     self.target,
-                    heaps,
+                    left_heap,
+                    right_heap,
                     sizes,
                     JOIN_STEPS,
                     first,
@@ -825,7 +830,7 @@ def run_bidirectional(
             else:
                 click.echo(f"solution {index + 1}:")
                 show_solution(solution)
-    except cli.backtrack.HookCompileError as error:
+    except HookCompileError as error:
         raise cli.InputError(str(error)) from None
     finally:
         if printer is not None:

@@ -14,6 +14,7 @@ from problems.subsetsum.model import (
     make_problem,
     needs_python_ints,
     solve_dp,
+    use_low_memory,
 )
 
 
@@ -46,7 +47,11 @@ def read_instance(path):
 @click.option("--file", "path", help="instance file: the target, then the weights (- for stdin)")
 @click.option("--closest", "goal", flag_value="optimize", help="the largest sum not above the target")
 @search_options(goals=("first", "count", "all"), default_goal="first")
-@click.option("--low-memory", is_flag=True, help="bidirectional: Schroeppel-Shamir, O(2^(n/4)) memory (first, count)")
+@click.option(
+    "--low-memory",
+    is_flag=True,
+    help="bidirectional: Schroeppel-Shamir, O(2^(n/4)) memory (first, count; default past 50 items)",
+)
 @click.option("--generate", "kind", type=click.Choice(CLASSES), help="print an instance of this class and exit")
 @click.option("--n", "n_items", type=click.IntRange(min=1), default=20, show_default=True, help="items (--generate)")
 @click.option("--seed", type=int, default=0, show_default=True, help="random seed (--generate)")
@@ -106,6 +111,7 @@ def subsetsum(
         backend = "python"
     if low_memory and chosen.name != "bidirectional":
         raise InputError("--low-memory applies to --strategy bidirectional")
+    low_memory = low_memory or use_low_memory(len(numbers), goal)
 
     def show(solution):
         picked = chosen_indices(solution)

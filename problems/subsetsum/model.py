@@ -252,27 +252,36 @@ DP_DEFAULT_BITS = 1 << 28
 def default_strategy(n, target, goal, big=False):
     """The method that suits n and the size of the numbers.
 
-    Small targets: ``dp`` (not for listing); up to 24 items, or beyond 60: ``ordering`` (from 2^24
-    leaves on, the tree's pruning is all that can help); between: ``bidirectional`` (2^(n/2)
-    sums per half instead of 2^n leaves).
+    Small targets: ``dp`` (not for listing). Up to 24 items: ``ordering`` (at most 2^25 nodes).
+    Up to 50 items, or 64 for goals first and count (with the low-memory join, see
+    :func:`use_low_memory`): ``bidirectional`` (2^(n/2) sums per half instead of 2^n leaves).
+    Beyond, and beyond 40 items of Python integers (interpreted): ``ordering``, whose pruning is
+    all that can help.
     """
     if goal != "all" and n * (target + 1) <= DP_DEFAULT_BITS:
         return "dp"
-    if n <= 24 or n > 60 or (big and n > 40):
+    limit = 64 if goal in ("first", "count") else 50
+    if n <= 24 or n > limit or (big and n > 40):
         return "ordering"
     return "bidirectional"
+
+
+def use_low_memory(n, goal):
+    """Schroeppel-Shamir past 50 items (goals first and count): the halves' lists would pass 1 GB."""
+    return n > 50 and goal in ("first", "count")
 
 
 # ---------------------------------------------------------------- solving
 
 
 def solve_subsetsum(
-    problem, goal="first", strategy=None, *, backend="numba", time_limit=None, node_limit=None, low_memory=False
+    problem, goal="first", strategy=None, *, backend="numba", time_limit=None, node_limit=None, low_memory=None
 ):
     """Solve ``problem`` with a strategy name (default: :func:`default_strategy`); a :class:`Result`.
 
     goal: first, count, all or optimize (closest); the problem's ``exact`` flag must match it.
-    The solution is the list of 0/1 values of the items. Python-int problems run on the python
+    The solution is the list of 0/1 values of the items. ``low_memory`` (bidirectional): None
+    chooses by :func:`use_low_memory`. Python-int problems run on the python
     backend whatever ``backend`` says (reported in the result).
     """
     if problem.exact != (goal != "optimize"):
@@ -287,6 +296,8 @@ def solve_subsetsum(
         return solve_dp(problem, goal, time_limit=time_limit)
     limits = {"backend": backend, "time_limit": time_limit, "node_limit": node_limit}
     if name == "bidirectional":
+        if low_memory is None:
+            low_memory = use_low_memory(n, goal)
         return solve_bidirectional(
             problem, STRATEGIES[name], goal, target=problem.target, low_memory=low_memory, **limits
         )
