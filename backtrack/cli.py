@@ -178,6 +178,7 @@ def run_search(
     show_solution,
     value_name="value",
     extra=None,
+    restarts=False,
 ):
     """Run one search from the CLI and print it; raise :class:`Interrupted` after Ctrl-C.
 
@@ -193,6 +194,7 @@ def run_search(
         time_limit=time_limit,
         node_limit=node_limit,
         on_progress=printer,
+        restarts=restarts,
     )
     try:
         for index, solution in enumerate(search.stream()):

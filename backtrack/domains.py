@@ -34,12 +34,12 @@ def words_for(n_values):
 def new_domains(n_vars, n_values, allowed=None):
     """Full domains ``0..n_values-1`` for every variable, or the values where ``allowed[var, value]``."""
     words = words_for(n_values)
-    bits = np.zeros((n_vars, words), dtype=np.uint64)
     mask = np.ones((n_vars, n_values), dtype=bool) if allowed is None else np.asarray(allowed, dtype=bool)
     if mask.shape != (n_vars, n_values):
         raise ValueError(f"domains must have shape ({n_vars}, {n_values}), got {mask.shape}")
-    for var, value in zip(*np.nonzero(mask), strict=True):
-        bits[var, value >> 6] |= np.uint64(1) << np.uint64(value & 63)
+    padded = np.zeros((n_vars, words * 64), dtype=np.uint64)
+    padded[:, :n_values] = mask
+    bits = (padded.reshape(n_vars, words, 64) << np.arange(64, dtype=np.uint64)).sum(axis=2, dtype=np.uint64)
     # Along one path each value is removed at most once, and fixing saves each word once.
     capacity = n_vars * (n_values + 2 * words) + 1
     return Domains(bits, np.zeros(capacity, np.int64), np.zeros(capacity, np.uint64), np.zeros(1, np.int64))
@@ -110,7 +110,8 @@ def dom_remove(domains, var, value):
         word = value >> 6
         _save_word(domains, var, word)
         domains.bits[var, word] &= ~(np.uint64(1) << np.uint64(value & 63))
-        return not dom_is_empty(domains, var)
+        if domains.bits[var, word] != np.uint64(0):
+            return True
     return not dom_is_empty(domains, var)
 
 

@@ -78,7 +78,9 @@ class Search:
     """One search of ``problem`` with ``strategy``; iterate it for solutions, or call ``run()``.
 
     Limits: ``time_limit`` (seconds), ``node_limit``, ``solution_limit``; reaching one, or Ctrl-C,
-    ends the search with status ``limit`` and what was found so far. ``prefix`` is a list of
+    ends the search with status ``limit`` and what was found so far. ``restarts`` (goal first, for
+    problems with a ``seed`` field that their hooks use to break ties): when an attempt spends its
+    node budget, start again with the next seed and a 1.5 times larger budget. ``prefix`` is a list of
     (var, value) decisions forced at the top of the tree: the search covers that subproblem only.
     """
 
@@ -95,6 +97,7 @@ class Search:
         prefix=(),
         on_progress=None,
         progress_every=1.0,
+        restarts=False,
     ):
         if goal not in GOALS:
             raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
@@ -114,6 +117,10 @@ class Search:
         self.solution_limit = solution_limit
         self.on_progress = on_progress
         self.progress_every = progress_every
+        if restarts and (goal != "first" or "seed" not in getattr(problem, "_fields", ())):
+            raise ValueError("restarts need goal 'first' and a problem with a 'seed' field")
+        self.restarts = restarts
+        self.prefix = prefix
         self.space = problem.space()
         self.arrays = self._allocate(self.space, prefix)
         self.result = None
@@ -174,6 +181,7 @@ class Search:
         status = None
         started = time.perf_counter()
         last_report = started
+        attempt_end = self._attempt_nodes(0) if self.restarts else None
         try:
             while True:
                 if self.node_limit is not None:
@@ -182,6 +190,11 @@ class Search:
                         stop_reason = "nodes"
                         break
                     budget = min(budget, remaining)
+                if attempt_end is not None:
+                    if int(a.stats[search.ST_NODES]) >= attempt_end:
+                        a = self._restart()
+                        attempt_end = int(a.stats[search.ST_NODES]) + self._attempt_nodes(self.problem.seed)
+                    budget = min(budget, attempt_end - int(a.stats[search.ST_NODES]))
                 slice_start = time.perf_counter()
                 event = engine(self.strategy, self.problem, a, goal, budget)
                 now = time.perf_counter()
@@ -217,6 +230,18 @@ class Search:
             stop_reason = "interrupt"
         stats.time_s = time.perf_counter() - started
         self.result = self._result(stats, status, stop_reason)
+
+    def _attempt_nodes(self, attempt):
+        """Node budget of restart ``attempt``: grows geometrically, so the search stays complete."""
+        return int((4 * self.space.n_vars + 100) * 1.5**attempt)
+
+    def _restart(self):
+        """Start over with the next seed (randomised tie-breaking), keeping the statistics."""
+        self.problem = self.problem._replace(seed=self.problem.seed + 1)
+        stats = self.arrays.stats.copy()
+        self.arrays = self._allocate(self.problem.space(), self.prefix)
+        self.arrays.stats[:] = stats
+        return self.arrays
 
     def _progress(self, elapsed):
         a = self.arrays

@@ -39,4 +39,5 @@ def nqueens(n, goal, strategy, list_strategies, backend, time_limit, node_limit,
         quiet=quiet,
         solution_json=list,
         show_solution=_show_board,
+        restarts=goal == "first" and chosen.name == "mrv",
     )

@@ -8,7 +8,8 @@ Strategies, from no pruning to bit-parallel search:
 - ``forward-checking``: after each queen, attacked columns leave the domains of the other rows;
   an empty domain cuts the branch.
 - ``mrv``: forward checking, the row with the fewest columns left next, and its columns ordered
-  least-constraining first.
+  least-constraining first; with restarts (new tie-breaking seed, larger node budget) to find one
+  board fast for N in the thousands.
 - ``bitboard``: columns and both diagonals as bit masks; the free columns of a row in O(1).
   When counting, the first queen takes only the left half of the board and each solution counts
   twice (its mirror image is the solution not searched).
@@ -27,10 +28,16 @@ MAX_BITBOARD_N = 62  # masks are int64 words
 
 
 class Queens(NamedTuple):
-    """An N-queens instance. ``mirror``: count with the left-right mirror (bitboard, goal count)."""
+    """An N-queens instance.
+
+    ``mirror``: count with the left-right mirror (bitboard, goal count). ``seed``: how ``mrv``
+    breaks ties (0: rows nearest the centre and columns nearest an edge first; otherwise a hash),
+    so that restarts explore different trees.
+    """
 
     n: int
     mirror: bool = False
+    seed: int = 0
 
     def space(self):
         # State row: occupied columns, left diagonals, right diagonals (bitboard strategies).
@@ -87,22 +94,34 @@ def remove_attacked(problem, state, domains, assign, var, value):
 
 
 @jitable
+def tie_break(seed, x):
+    """A 16-bit hash of (seed, x): a reproducible random order, the same on both backends."""
+    h = (seed * 0x9E3779B1 + x * 0x85EBCA77 + 0x165667B1) & 0xFFFFFFFF
+    h ^= h >> 15
+    h = (h * 0x2C1B3C6D) & 0xFFFFFFFF
+    h ^= h >> 12
+    return h & 0xFFFF
+
+
+@jitable
 def fewest_columns_left(problem, state, domains, assign, depth):
-    """MRV: the free row with the fewest columns left (lowest row on ties)."""
+    """MRV: the free row with the fewest columns left; ties to the row nearest the centre."""
+    n = problem.n
     best_row = -1
-    best_size = problem.n + 1
-    for row in range(problem.n):
+    best_key = np.int64(1) << 62
+    for row in range(n):
         if assign[row] < 0:
-            size = dom_size(domains, row)
-            if size < best_size:
-                best_size = size
+            tie = abs(2 * row - (n - 1)) if problem.seed == 0 else tie_break(problem.seed, row)
+            key = dom_size(domains, row) * (1 << 20) + tie
+            if key < best_key:
+                best_key = key
                 best_row = row
     return best_row
 
 
 @jitable
 def least_constraining_first(problem, state, domains, assign, var, out):
-    """Columns of row ``var`` ordered by how few free squares they attack (then by column)."""
+    """Columns of row ``var`` ordered by how few free squares they attack; ties to the edges."""
     n = problem.n
     count = dom_values(domains, var, out)
     for i in range(count):
@@ -114,7 +133,8 @@ def least_constraining_first(problem, state, domains, assign, var, out):
                 for target in (col, col - distance, col + distance):
                     if 0 <= target < n and (domains.bits[row, target >> 6] >> np.uint64(target & 63)) & np.uint64(1):
                         hits += 1
-        out[i] = hits * n + col
+        tie = min(col, n - 1 - col) if problem.seed == 0 else tie_break(problem.seed, col + 7919 * var)
+        out[i] = (hits * (1 << 17) + tie) * n + col
     out[:count].sort()
     for i in range(count):
         out[i] = out[i] % n
