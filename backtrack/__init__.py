@@ -8,7 +8,7 @@ from numba.extending import register_jitable as jitable
 
 from backtrack.compiled import HookCompileError
 from backtrack.domains import dom_contains, dom_fix, dom_is_empty, dom_min, dom_remove, dom_size, dom_values
-from backtrack.heuristics import smallest_domain
+from backtrack.heuristics import smallest_domain, sort_prefix
 from backtrack.solver import Progress, Result, Search, Stats, solutions, solve
 from backtrack.strategy import Space, Strategy
 
@@ -33,4 +33,5 @@ __all__ = [
     "smallest_domain",
     "solutions",
     "solve",
+    "sort_prefix",
 ]

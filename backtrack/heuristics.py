@@ -17,3 +17,25 @@ def smallest_domain(problem, state, domains, assign, depth):
                 best_size = size
                 best_var = var
     return best_var
+
+
+@register_jitable
+def _sift_down(values, root, end):
+    while 2 * root + 1 < end:
+        child = 2 * root + 1
+        if child + 1 < end and values[child] < values[child + 1]:
+            child += 1
+        if values[root] >= values[child]:
+            return
+        values[root], values[child] = values[child], values[root]
+        root = child
+
+
+@register_jitable
+def sort_prefix(values, count):
+    """Sort ``values[:count]`` ascending in place, without allocating (heapsort), for order_values hooks."""
+    for root in range(count // 2 - 1, -1, -1):
+        _sift_down(values, root, count)
+    for end in range(count - 1, 0, -1):
+        values[0], values[end] = values[end], values[0]
+        _sift_down(values, 0, end)

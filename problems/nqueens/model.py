@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from backtrack import Space, Strategy, dom_remove, dom_size, dom_values, jitable
+from backtrack import Space, Strategy, dom_remove, dom_size, dom_values, jitable, sort_prefix
 from backtrack.bits import lowest_bit_index
 
 MAX_BITBOARD_N = 62  # masks are int64 words
@@ -135,7 +135,7 @@ def least_constraining_first(problem, state, domains, assign, var, out):
                         hits += 1
         tie = min(col, n - 1 - col) if problem.seed == 0 else tie_break(problem.seed, col + 7919 * var)
         out[i] = (hits * (1 << 17) + tie) * n + col
-    out[:count].sort()
+    sort_prefix(out, count)
     for i in range(count):
         out[i] = out[i] % n
     return count
