@@ -28,7 +28,10 @@ LOW_MEMORY_GOAL = (60.0, 300)  # seconds, MB at n = 50
 
 
 def run_cli(path, strategy, time_limit=None, low_memory=False):
-    """One CLI run in a new process: (JSON record, wall seconds, peak RSS in MB)."""
+    """One CLI run in a new process: (JSON record, wall seconds, CPU seconds, peak RSS in MB).
+
+    CPU seconds (user + system, start-up and imports included) are less sensitive than wall time
+    to other processes sharing the cores."""
     command = [sys.executable, "-m", "backtrack", "subsetsum", "--file", path, "--strategy", strategy, "--json"]
     command += ["--quiet"]
     if time_limit:
@@ -43,7 +46,8 @@ def run_cli(path, strategy, time_limit=None, low_memory=False):
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {err.strip()}")
-    return json.loads(out.strip().splitlines()[-1]), wall, usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    return json.loads(out.strip().splitlines()[-1]), wall, cpu, usage.ru_maxrss / 1024
 
 
 def fmt_time(record):
@@ -71,9 +75,9 @@ def main():
             path = os.path.join(folder, f"random-even-{n}.txt")
             Path(path).write_text(instance_text(*generate("random-even", n, args.seed, args.bits)))
             runs = [("bidirectional", False)] + ([("bidirectional", True)] if n in args.low_memory_sizes else [])
-            ordering, ordering_wall, _ = run_cli(path, "ordering", time_limit=args.ordering_limit)
+            ordering, _, _, _ = run_cli(path, "ordering", time_limit=args.ordering_limit)
             for strategy, low in runs:
-                record, wall, rss = run_cli(path, strategy, low_memory=low)
+                record, wall, cpu, rss = run_cli(path, strategy, low_memory=low)
                 assert record["status"] == "unsatisfiable", record
                 stopped = ordering["status"] == "limit"
                 node_gain = ordering["stats"]["nodes"] / max(record["stats"]["nodes"], 1)
@@ -86,6 +90,7 @@ def main():
                         f"{record['stats']['nodes']:,}",
                         f"{record['stats']['time_s']:.2f}",
                         f"{wall:.2f}",
+                        f"{cpu:.2f}",
                         f"{rss:.0f}",
                         "-" if goal is None else f"{goal:g} s" + (f", {LOW_MEMORY_GOAL[1]} MB" if low else ""),
                         f"{ordering['stats']['nodes']:,}" + (" (limit)" if stopped else ""),
@@ -101,6 +106,7 @@ def main():
         "nodes",
         "search s",
         "wall s",
+        "process cpu s",
         "peak MB",
         "goal",
         "ordering nodes",
@@ -108,7 +114,10 @@ def main():
         "node gain",
         "time gain",
     ]
+    load = os.getloadavg()[0]
     lines = [
+        f"Load average at the end: {load:.1f} on {os.cpu_count()} cores.",
+        "",
         f"Subset sum, random-even, {args.bits}-bit weights, seed {args.seed} (no solution); "
         f"ordering limited to {args.ordering_limit:g} s.",
         "",
