@@ -9,7 +9,7 @@ from backtrack import Search, solve
 from problems.nqueens import STRATEGIES as QUEENS
 from problems.nqueens import Queens
 
-from .random_csp import COMBOS, STRATEGIES, Combo, build
+from .random_csp import COMBOS, STRATEGIES, Combo, build, is_valid, optimum, value_of
 
 BACKENDS = ("python", "numba")
 PLAIN = STRATEGIES[Combo(False, False, False, False)]
@@ -133,3 +133,24 @@ def test_bad_arguments_are_rejected(options, error):
     options = {"goal": "count", "strategy": STRATEGIES[COMBOS[0]], **options}
     with pytest.raises(error):
         Search(FREE, options.pop("strategy"), options.pop("goal"), **options)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("limit", [3, 40, 300])
+def test_optimize_stopped_early_reports_a_valid_incumbent(one_search, backend, limit):
+    csp = build(np.ones((5, 4), bool), {(0, 1): ~np.eye(4, dtype=bool)}, np.arange(20) % 7 - 3)
+    result, _ = one_search(csp, PLAIN, "optimize", backend, node_limit=limit)
+    assert (result.status, result.stop_reason) == ("limit", "nodes")
+    if result.solution is not None:
+        assert is_valid(csp, result.solution)
+        assert result.value == value_of(csp, result.solution) <= optimum(csp)
+
+
+def test_solutions_iterates_and_search_refuses_to_iterate_a_count():
+    from backtrack import solutions
+
+    search = solutions(FREE, PLAIN, backend="python", solution_limit=3)
+    assert [tuple(s) for s in search] == [(0, 0, 0, 0, 0), (0, 0, 0, 0, 1), (0, 0, 0, 0, 2)]
+    assert search.result.count == 3
+    with pytest.raises(ValueError):
+        iter(Search(FREE, PLAIN, "count"))
