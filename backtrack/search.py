@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from backtrack import hooks
-from backtrack.domains import Domains, dom_fix, undo_to
+from backtrack.domains import Domains, dom_contains, dom_fix, undo_to
 
 # Goals.
 FIRST, ALL, COUNT, OPTIMIZE = 0, 1, 2, 3
@@ -119,9 +119,10 @@ def run_slice(strategy, problem, s, goal, budget):
         if opening:
             opening = False
             if np.int64(depth) < prefix_length:
+                # A forced decision is tried only if its value is still in the variable's domain.
                 var = s.prefix[depth, 0]
                 s.values[depth, 0] = s.prefix[depth, 1]
-                s.n_values[depth] = 1
+                s.n_values[depth] = 1 if dom_contains(s.domains, var, s.prefix[depth, 1]) else 0
             else:
                 if np.int64(depth) < order_length:
                     var = s.order[depth]

@@ -184,19 +184,17 @@ class Search:
         attempt_end = self._attempt_nodes(0) if self.restarts else None
         try:
             while True:
+                slice_budget = budget
                 if self.node_limit is not None:
-                    remaining = self.node_limit - int(a.stats[search.ST_NODES])
-                    if remaining <= 0:
-                        stop_reason = "nodes"
-                        break
-                    budget = min(budget, remaining)
+                    # A zero budget still lets the engine report a tree that is already exhausted.
+                    slice_budget = min(slice_budget, max(self.node_limit - int(a.stats[search.ST_NODES]), 0))
                 if attempt_end is not None:
                     if int(a.stats[search.ST_NODES]) >= attempt_end:
                         a = self._restart()
                         attempt_end = int(a.stats[search.ST_NODES]) + self._attempt_nodes(self.problem.seed)
-                    budget = min(budget, attempt_end - int(a.stats[search.ST_NODES]))
+                    slice_budget = min(slice_budget, attempt_end - int(a.stats[search.ST_NODES]))
                 slice_start = time.perf_counter()
-                event = engine(self.strategy, self.problem, a, goal, budget)
+                event = engine(self.strategy, self.problem, a, goal, slice_budget)
                 now = time.perf_counter()
                 self._count += int(a.ctl[search.CTL_COUNT])
                 a.ctl[search.CTL_COUNT] = 0
@@ -206,6 +204,13 @@ class Search:
                 elif now - slice_start > 0.1:
                     budget = max(budget // 2, 64)
                 if event == search.EV_DONE:
+                    break
+                if (
+                    event == search.EV_BUDGET
+                    and self.node_limit is not None
+                    and int(a.stats[search.ST_NODES]) >= self.node_limit
+                ):
+                    stop_reason = "nodes"
                     break
                 if event == search.EV_SOLUTION:
                     yield a.best.tolist()

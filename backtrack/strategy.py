@@ -86,8 +86,12 @@ class Strategy:
 
 
 def _source_bytes(fn, seen):
-    """Source of the module defining ``fn`` (or its bytecode), plus that of modules it calls."""
+    """What decides the compiled code of ``fn``: its module's source, its bytecode and constants,
+    its closure's values, and the same for every function and module it refers to, recursively."""
     fn = getattr(fn, "py_func", fn)
+    if id(fn) in seen or not (inspect.isfunction(fn) or inspect.ismodule(fn)):
+        return []
+    seen.add(id(fn))
     chunks = []
     try:
         path = inspect.getsourcefile(fn)
@@ -96,16 +100,31 @@ def _source_bytes(fn, seen):
     if path and path not in seen and Path(path).is_file():
         seen.add(path)
         chunks.append(Path(path).read_bytes())
-    code = getattr(fn, "__code__", None)
-    if code is not None:
-        chunks.append(marshal.dumps(code))
-        for name in code.co_names:
-            ref = getattr(fn, "__globals__", {}).get(name)
-            ref = getattr(ref, "py_func", ref)
-            if inspect.isfunction(ref) and ref is not fn:
-                module_file = inspect.getsourcefile(ref) if ref.__code__ else None
-                if module_file and module_file not in seen:
-                    chunks.extend(_source_bytes(ref, seen))
+    if inspect.ismodule(fn):
+        return chunks
+    chunks.append(marshal.dumps(fn.__code__))
+    for cell in fn.__closure__ or ():
+        value = cell.cell_contents
+        if inspect.isfunction(getattr(value, "py_func", value)):
+            chunks.extend(_source_bytes(value, seen))
+        elif isinstance(value, np.ndarray):
+            chunks.append(value.tobytes())
+        else:
+            chunks.append(repr(value).encode())
+    names = set()
+    codes = [fn.__code__]
+    while codes:  # the code of nested functions, lambdas and comprehensions too
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if inspect.iscode(c))
+    for name in sorted(names):
+        ref = fn.__globals__.get(name)
+        if ref is None:
+            continue
+        chunks.extend(_source_bytes(ref, seen))
+        if inspect.ismodule(ref):  # `module.helper(...)`: the attribute names are in co_names too
+            for attribute in sorted(names):
+                chunks.extend(_source_bytes(getattr(ref, attribute, None), seen))
     return chunks
 
 

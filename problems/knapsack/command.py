@@ -2,12 +2,12 @@
 
 import click
 
+from backtrack.bidirectional import run_bidirectional
 from backtrack.cli import InputError, pick_strategy, run_search, search_options
 from problems.knapsack.generate import CLASSES, generate_series
 from problems.knapsack.io import format_pisinger, format_plain, read_instances
 from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare
 
-PLANNED = {"bidirectional": "meet in the middle arrives with backtrack.bidirectional (not available yet)"}
 
 
 @click.command()
@@ -66,8 +66,6 @@ def knapsack(
             raise click.UsageError("--generate writes instances; give no FILE")
         _write(generate_series(int(kind), n_items, value_range, seed, series), output, file_format)
         return
-    if strategy in PLANNED:
-        raise InputError(f"strategy {strategy}: {PLANNED[strategy]}")
     chosen = pick_strategy(STRATEGIES, strategy, DEFAULT_STRATEGY, list_strategies)
     if file is None:
         raise click.UsageError("give an instance FILE (or - for stdin), or --generate CLASS")
@@ -84,7 +82,7 @@ def knapsack(
             problem = prepare(instance, chosen.name)
         except ValueError as error:
             raise InputError(f"{file}: {error}") from None
-        run_search(
+        common = dict(
             problem_name="knapsack",
             instance_name=instance.name,
             problem=problem,
@@ -100,6 +98,10 @@ def knapsack(
             value_name="profit",
             extra=_known(instance),
         )
+        if chosen.name == "bidirectional":
+            run_bidirectional(target=problem.capacity, **common)
+        else:
+            run_search(**common)
 
 
 def _known(instance):

@@ -16,8 +16,8 @@ default:
   (a *core*), with the LP bound of the decided interval.
 - ``combo`` (default): ``core`` plus dominance between (profit, weight) states and a
   cardinality bound (see :func:`dominated_by_earlier` for why it is sound).
-- ``bidirectional``: meet in the middle, provided by :mod:`backtrack.bidirectional` (see the
-  placeholder at the end of this file).
+- ``bidirectional``: meet in the middle (Horowitz-Sahni) through :mod:`backtrack.bidirectional`:
+  each half's (weight, profit) pairs, joined on weight <= capacity; up to 50 items.
 
 Variables are the items left after preprocessing, numbered in decreasing profit/weight order;
 value 1 takes an item. The state row of a node holds ``PROFIT``, ``WEIGHT``, ``DEPTH`` and
@@ -42,6 +42,7 @@ STATE_WIDTH = 4
 NO_BOUND = -(1 << 62)  # bound of a node that cannot be completed feasibly
 SAFE_LIMIT = 1 << 62  # products and totals must stay below this (int64 arithmetic in hooks)
 MEMO_ENTRIES = 1 << 20  # states kept by the dominance memo, over all depths (2 x 8 MiB)
+MAX_BIDIRECTIONAL = 50  # items: each half lists up to 2^25 (weight, profit) pairs
 
 
 class Knapsack(NamedTuple):
@@ -511,12 +512,21 @@ LAYOUTS = {
     "combo": {"core": True, "reduce": True, "incumbent": True, "memo": True},
 }
 
-# Meet in the middle: `bidirectional` joins two half searches on `summarize` keys
-# (weight_and_profit above). It is built on backtrack.bidirectional, which another developer
-# is writing; register it here once that module exists, e.g.
-#     STRATEGIES["bidirectional"] = Strategy("bidirectional", Knapsack, ..., summarize=weight_and_profit)
-#     LAYOUTS["bidirectional"] = {...}
-# and dispatch to its driver from command.py (see `solve_instance`).
+# Meet in the middle: each half of the items is enumerated by the engine (``fits`` prunes a half
+# that is already too heavy) and summarised as (weight, profit); backtrack.bidirectional joins the
+# halves on weight <= capacity. Zero-weight items stay free variables here, so that no profit is
+# counted in both halves' root states.
+STRATEGIES["bidirectional"] = Strategy(
+    "bidirectional",
+    Knapsack,
+    select_variable=by_depth,
+    apply=take_or_leave,
+    objective=total_profit,
+    is_feasible=fits,
+    summarize=weight_and_profit,
+    description=f"meet in the middle (Horowitz-Sahni): best profit per weight in each half, joined (n <= {MAX_BIDIRECTIONAL})",
+)
+LAYOUTS["bidirectional"] = {"core": False, "reduce": False, "incumbent": False, "memo": False, "keep_zero": True}
 
 
 # ---------------------------------------------------------------- preprocessing (plain Python)
@@ -582,8 +592,14 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY):
     layout = LAYOUTS[strategy_name]
     p, w, capacity = instance.profits, instance.weights, instance.capacity
     n = len(p)
-    fixed_in = [j for j in range(n) if w[j] == 0]
-    free = [j for j in range(n) if 0 < w[j] <= capacity]
+    if layout.get("keep_zero"):
+        if n > MAX_BIDIRECTIONAL:
+            raise ValueError(f"{instance.name}: bidirectional search takes up to {MAX_BIDIRECTIONAL} items, not {n}")
+        fixed_in = []
+        free = [j for j in range(n) if w[j] <= capacity]
+    else:
+        fixed_in = [j for j in range(n) if w[j] == 0]
+        free = [j for j in range(n) if 0 < w[j] <= capacity]
     order = ratio_order(p, w, free)
     value, chosen = greedy(p, w, order, capacity)
     if layout["reduce"] and order:
@@ -708,8 +724,12 @@ def solve_instance(instance, strategy_name=DEFAULT_STRATEGY, **options):
     ``options`` are those of :class:`backtrack.Search` (backend, time_limit, node_limit, ...).
     """
     from backtrack import solve
+    from backtrack.bidirectional import solve_bidirectional
 
     problem = prepare(instance, strategy_name)
-    result = solve(problem, STRATEGIES[strategy_name], "optimize", **options)
+    if strategy_name == "bidirectional":
+        result = solve_bidirectional(problem, STRATEGIES[strategy_name], "optimize", target=problem.capacity, **options)
+    else:
+        result = solve(problem, STRATEGIES[strategy_name], "optimize", **options)
     chosen = problem.chosen_items(result.solution) if result.solution is not None else None
     return result, chosen

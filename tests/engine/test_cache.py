@@ -164,14 +164,6 @@ def test_a_new_process_loads_the_cache_and_an_edited_hook_recompiles(tmp_path):
     assert edited["misses"] >= 1
 
 
-STALE_HELPER = pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: strategy._source_bytes hashes only functions found directly in the hook's "
-    "globals whose module it has not hashed yet, so an edited helper module reached another way keeps "
-    "the old digest and the stale cache is served",
-)
-
-
 def test_a_script_is_served_from_the_cache(tmp_path):
     # A problem type defined in __main__ is pickled by value in numba's index: it must still match.
     program, cache = tmp_path / "program", tmp_path / "cache"
@@ -188,8 +180,8 @@ def test_a_script_is_served_from_the_cache(tmp_path):
     [
         pytest.param("script", marks=pytest.mark.slow),
         pytest.param("helper-imported", marks=pytest.mark.slow),
-        pytest.param("helper-module-attribute", marks=STALE_HELPER),
-        pytest.param("helper-of-a-helper", marks=STALE_HELPER),
+        pytest.param("helper-module-attribute"),
+        pytest.param("helper-of-a-helper"),
     ],
 )
 def test_editing_the_rule_changes_the_answer(tmp_path, layout):
@@ -211,11 +203,6 @@ def value_differs_from(forbidden):
     return feasible
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Strategy's digest (and so its key) ignores a hook's closure cells, so two "
-    "strategies built from one factory with different constants share one compiled engine",
-)
 def test_hooks_built_by_a_factory_compile_separately():
     csp = build([[True, True, True]], {}, [[0, 0, 0]])
     from backtrack import Strategy

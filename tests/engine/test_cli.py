@@ -113,8 +113,8 @@ def test_json_record(capsys, backend):
     assert status == 0, err
     (record,) = json_lines(out)
     assert RECORD_KEYS <= set(record)
-    assert set(record["stats"]) == STATS_KEYS
-    assert set(record["stats"]["pruned"]) == PRUNED_KEYS
+    assert STATS_KEYS <= set(record["stats"])
+    assert PRUNED_KEYS <= set(record["stats"]["pruned"])
     assert record["problem"] == "nqueens"
     assert record["instance"] == "6"
     assert record["strategy"] == "feasibility"

@@ -38,19 +38,12 @@ def test_node_limit_before_the_first_solution(one_search, backend):
     assert (found.status, found.solution) == ("satisfied", [0] * 5)
 
 
-EXACT_LIMIT_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: solver.Search._events checks the node budget after a solution event before "
-    "asking the engine whether the tree is exhausted, so goal all reports limit/nodes for a finished search",
-)
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize(
     ("goal", "limit"),
     [
         ("count", FREE_NODES),
-        pytest.param("all", FREE_NODES, marks=EXACT_LIMIT_BUG),
+        ("all", FREE_NODES),
         ("count", FREE_NODES + 1),
         ("all", FREE_NODES + 1),
         ("count", 10**12),

@@ -78,11 +78,6 @@ def conflicting_pair():
     return build(np.ones((2, 2), bool), {(0, 1): table}, np.zeros(4))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: search.run_slice takes prefix decisions without checking them against the "
-    "domains, so with forward checking alone a prefix that propagation rules out yields an invalid solution",
-)
 @pytest.mark.parametrize("backend", ["python", "numba"])
 @pytest.mark.parametrize("combo", PROPAGATION_ONLY, ids=[c.name for c in PROPAGATION_ONLY])
 def test_a_prefix_that_violates_a_constraint_has_no_solution(combo, backend):
@@ -97,11 +92,6 @@ def test_a_prefix_that_violates_a_constraint_has_no_solution_with_sound_strategi
     assert result.count == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a prefix value outside the variable's domain (Space.domains) is searched "
-    "as if allowed; Search._allocate only checks it is below n_values",
-)
 @pytest.mark.parametrize("backend", ["python", "numba"])
 def test_a_prefix_outside_the_domain_has_no_solution(backend):
     csp = build([[True, False], [True, True]], {}, np.zeros(4))  # x0 can only be 0

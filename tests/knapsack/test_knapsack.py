@@ -272,8 +272,8 @@ def test_cli_instance_stdin_and_generate(capsys, monkeypatch, tmp_path):
 def test_cli_unknown_instance_and_strategy(capsys):
     for argv in (
         ["knapsack", str(DATA / "knapPI_11_20_1000.csv"), "--instance", "nope"],
-        ["knapsack", str(DATA / "knapPI_11_20_1000.csv"), "--strategy", "nope"],
-        ["knapsack", str(DATA / "knapPI_11_20_1000.csv"), "--strategy", "bidirectional"],
+        ["knapsack", str(DATA / "knapPI_11_100_1000.csv"), "--strategy", "nope"],
+        ["knapsack", str(DATA / "knapPI_11_100_1000.csv"), "--strategy", "bidirectional"],  # too many items
     ):
         with pytest.raises(SystemExit) as stop:
             main(argv)
