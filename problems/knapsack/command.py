@@ -9,7 +9,6 @@ from problems.knapsack.io import format_pisinger, format_plain, read_instances
 from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare
 
 
-
 @click.command()
 @click.argument("file", required=False)
 @click.option("--instance", "instance_name", help="solve only the instance with this name")

@@ -524,7 +524,7 @@ STRATEGIES["bidirectional"] = Strategy(
     objective=total_profit,
     is_feasible=fits,
     summarize=weight_and_profit,
-    description=f"meet in the middle (Horowitz-Sahni): best profit per weight in each half, joined (n <= {MAX_BIDIRECTIONAL})",
+    description=f"meet in the middle: best profit per weight in each half, joined (n <= {MAX_BIDIRECTIONAL})",
 )
 LAYOUTS["bidirectional"] = {"core": False, "reduce": False, "incumbent": False, "memo": False, "keep_zero": True}
 
