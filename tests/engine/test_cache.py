@@ -96,6 +96,17 @@ def local_rule(row_a, col_a, row_b, col_b):
     return rule(row_a, col_a, row_b, col_b)
 """
 
+DATA_RULE = """
+from pathlib import Path
+
+DIAGONALS = int(Path(__file__).with_name("rule.txt").read_text())
+
+
+@bt.jitable
+def rule(row_a, col_a, row_b, col_b):
+    return col_a != col_b and (DIAGONALS == 0 or abs(col_a - col_b) != abs(row_a - row_b))
+"""
+
 
 def layout_files(layout, rule):
     """{file name: source} of a user's program whose hook follows ``rule``; edited = same with another rule."""
@@ -106,6 +117,13 @@ def layout_files(layout, rule):
         return {"userhooks.py": hooks, "run.py": "from userhooks import Board, strategy\n" + run}
     if layout == "script":  # everything in the script run as __main__
         return {"run.py": PROBLEM + jitable_rule + HOOK.format(call=CALL) + run}
+    if layout == "rule-from-data-file":  # unchanged source; a global read from a file at import
+        hooks = PROBLEM + DATA_RULE + HOOK.format(call=CALL)
+        return {
+            "rule.txt": {ROOKS: "0", QUEENS: "1"}[rule],
+            "userhooks.py": hooks,
+            "run.py": "from userhooks import Board, strategy\n" + run,
+        }
     rules = RULES_MODULE.format(rule=rule)
     if layout == "helper-imported":  # the hook calls a helper imported from another module
         hooks = PROBLEM + "from rules import rule\n" + HOOK.format(call=CALL)
@@ -180,8 +198,17 @@ def test_a_script_is_served_from_the_cache(tmp_path):
     [
         pytest.param("script", marks=pytest.mark.slow),
         pytest.param("helper-imported", marks=pytest.mark.slow),
-        pytest.param("helper-module-attribute"),
-        pytest.param("helper-of-a-helper"),
+        "helper-module-attribute",  # stale until d72d3b7
+        "helper-of-a-helper",  # stale until d72d3b7
+        pytest.param(
+            "rule-from-data-file",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="engine bug: strategy._source_bytes hashes the closure cells a hook uses but not the "
+                "values of the module globals it reads, which numba freezes into the cached code; a global "
+                "computed at import (here from a data file) changes without changing the digest",
+            ),
+        ),
     ],
 )
 def test_editing_the_rule_changes_the_answer(tmp_path, layout):
