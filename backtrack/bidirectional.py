@@ -43,8 +43,6 @@ from numba.extending import register_jitable as jitable
 
 from backtrack import search
 from backtrack.compiled import HookCompileError, compile_for
-from backtrack.domains import new_domains
-from backtrack.search import SearchArrays
 from backtrack.solver import BACKENDS, PRUNING_KINDS, Progress, Result, Stats
 
 JOINS = ("exact", "best")
@@ -416,33 +414,16 @@ class Bidirectional:
 
     def _arrays(self, part):
         space = self.space
-        n, v = space.n_vars, space.n_values
         k = len(part.variables)
-        states = np.zeros((n + 1, len(space.state)), dtype=space.state.dtype)
-        states[0] = space.state
-        ctl = np.zeros(search.CTL_SIZE, dtype=np.int64)
-        ctl[search.CTL_SENSE] = self.sense
-        ctl[search.CTL_LEAF_DEPTH] = k
-        ctl[search.CTL_ORDER] = k
-        ctl[search.CTL_RADIX] = v
-        order = np.zeros(n, dtype=np.int64)
-        order[:k] = part.variables
-        return SearchArrays(
-            states=states,
-            domains=new_domains(n, v, space.domains),
-            assign=np.full(n, -1, dtype=np.int64),
-            var_at=np.zeros(n + 1, dtype=np.int64),
-            values=np.zeros((n + 1, v), dtype=np.int64),
-            n_values=np.zeros(n + 1, dtype=np.int64),
-            position=np.zeros(n + 1, dtype=np.int64),
-            trail_mark=np.zeros(n + 1, dtype=np.int64),
-            prefix=np.zeros((0, 2), dtype=np.int64),
-            order=order,
-            out=np.zeros((CHUNK, 3), dtype=object if self.exact_ints else np.int64),
-            best=np.full(n, -1, dtype=np.int64),
-            ctl=ctl,
-            stats=np.zeros(search.ST_SIZE, dtype=np.int64),
+        arrays = search.new_arrays(
+            space,
+            order=part.variables,
+            leaf_depth=k,
+            out_rows=CHUNK,
+            out_dtype=object if self.exact_ints else np.int64,
         )
+        arrays.ctl[search.CTL_SENSE] = self.sense
+        return arrays
 
     def _engine_for(self, arrays):
         if self._engine is None:

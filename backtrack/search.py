@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from backtrack import hooks
-from backtrack.domains import Domains, dom_contains, dom_fix, undo_to
+from backtrack.domains import Domains, dom_contains, dom_fix, new_domains, undo_to
 
 # Goals.
 FIRST, ALL, COUNT, OPTIMIZE = 0, 1, 2, 3
@@ -45,6 +45,13 @@ CTL_OUT = 10  # goal collect: number of records in the output arrays
 CTL_RADIX = 11  # goal collect: base of the code of a leaf's decisions
 CTL_SIZE = 12
 
+# Columns of SearchArrays.levels.
+LV_VAR = 0  # variable decided at this depth
+LV_COUNT = 1  # number of candidate values in SearchArrays.values[depth]
+LV_NEXT = 2  # index of the next candidate to try
+LV_MARK = 3  # trail length before this depth's decision
+LEVEL_SIZE = 4
+
 # Slots of SearchArrays.stats (cumulative over slices).
 ST_NODES = 0
 ST_CUT_FEASIBILITY = 1
@@ -60,22 +67,20 @@ class SearchArrays(NamedTuple):
     """All mutable search state; depth-indexed arrays have n_vars + 1 rows.
 
     states int64[n+1, W]: problem state per depth; domains: shared domains with undo trail;
-    assign int64[n]: value per variable or -1; var_at int64[n+1]: variable decided at each depth;
-    values int64[n+1, V], n_values int64[n+1], position int64[n+1]: ordered candidate values per
-    depth and the next one to try; trail_mark int64[n+1]: trail length before each depth's
-    decision; prefix int64[k, 2]: forced (var, value) decisions; order int64[n]: forced variable
-    order; out int64[m, 3]: goal collect's (key, value, code) records; best int64[n]: the solution
-    to report; ctl int64[CTL_SIZE]; stats int64[ST_SIZE].
+    assign int64[n]: value per variable or -1; levels int64[n+1, LEVEL_SIZE]: per depth, the
+    variable decided there, how many candidate values it has, the next one to try and the trail
+    length before the decision (one array, so the compiled loop keeps one base pointer);
+    values int64[n+1, V]: the ordered candidate values per depth; prefix int64[k, 2]: forced
+    (var, value) decisions; order int64[n]: forced variable order; out int64[m, 3]: goal
+    collect's (key, value, code) records; best int64[n]: the solution to report;
+    ctl int64[CTL_SIZE]; stats int64[ST_SIZE].
     """
 
     states: np.ndarray
     domains: Domains
     assign: np.ndarray
-    var_at: np.ndarray
+    levels: np.ndarray
     values: np.ndarray
-    n_values: np.ndarray
-    position: np.ndarray
-    trail_mark: np.ndarray
     prefix: np.ndarray
     order: np.ndarray
     out: np.ndarray
@@ -90,6 +95,7 @@ def run_slice(strategy, problem, s, goal, budget):
     stats = s.stats
     assign = s.assign
     states = s.states
+    levels = s.levels
     n = assign.shape[0]
     width = states.shape[1]
     if ctl[CTL_PHASE] == 2:
@@ -122,35 +128,35 @@ def run_slice(strategy, problem, s, goal, budget):
                 # A forced decision is tried only if its value is still in the variable's domain.
                 var = s.prefix[depth, 0]
                 s.values[depth, 0] = s.prefix[depth, 1]
-                s.n_values[depth] = 1 if dom_contains(s.domains, var, s.prefix[depth, 1]) else 0
+                levels[depth, LV_COUNT] = 1 if dom_contains(s.domains, var, s.prefix[depth, 1]) else 0
             else:
                 if np.int64(depth) < order_length:
                     var = s.order[depth]
                 else:
                     var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, np.int64(depth))
-                s.n_values[depth] = hooks.order_values(
+                levels[depth, LV_COUNT] = hooks.order_values(
                     strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
                 )
-            s.var_at[depth] = var
-            s.position[depth] = 0
-        position = np.uint64(s.position[depth])
-        if position == np.uint64(s.n_values[depth]):
+            levels[depth, LV_VAR] = var
+            levels[depth, LV_NEXT] = 0
+        position = np.uint64(levels[depth, LV_NEXT])
+        if position == np.uint64(levels[depth, LV_COUNT]):
             # This level is exhausted: undo the decision of the level above.
             if depth == np.uint64(0):
                 ctl[CTL_PHASE] = 2
                 event = EV_DONE
                 break
             depth -= ONE
-            assign[s.var_at[depth]] = -1
+            assign[levels[depth, LV_VAR]] = -1
             if hooks.uses_domains(strategy):
-                undo_to(s.domains, s.trail_mark[depth])
+                undo_to(s.domains, levels[depth, LV_MARK])
             continue
         if nodes >= stop_at:
             event = EV_BUDGET
             break
-        var = s.var_at[depth]
+        var = levels[depth, LV_VAR]
         value = s.values[depth, position]
-        s.position[depth] = position + ONE
+        levels[depth, LV_NEXT] = position + ONE
         nodes += 1
         if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
             cut_feasibility += 1
@@ -161,24 +167,24 @@ def run_slice(strategy, problem, s, goal, budget):
         hooks.apply(strategy, problem, child, var, value)
         assign[var] = value
         if hooks.uses_domains(strategy):
-            s.trail_mark[depth] = s.domains.top[0]
+            levels[depth, LV_MARK] = s.domains.top[0]
             dom_fix(s.domains, var, value)
             if not hooks.propagate(strategy, problem, child, s.domains, assign, var, value):
                 cut_propagation += 1
-                undo_to(s.domains, s.trail_mark[depth])
+                undo_to(s.domains, levels[depth, LV_MARK])
                 assign[var] = -1
                 continue
         if hooks.dominated(strategy, problem, child, assign, np.int64(depth) + 1):
             cut_dominance += 1
             if hooks.uses_domains(strategy):
-                undo_to(s.domains, s.trail_mark[depth])
+                undo_to(s.domains, levels[depth, LV_MARK])
             assign[var] = -1
             continue
         if hooks.has_bound(strategy) and goal == OPTIMIZE and ctl[CTL_HAS_BEST] == 1:
             if sense * hooks.bound(strategy, problem, child, s.domains, assign) <= ctl[CTL_BEST]:
                 cut_bound += 1
                 if hooks.uses_domains(strategy):
-                    undo_to(s.domains, s.trail_mark[depth])
+                    undo_to(s.domains, levels[depth, LV_MARK])
                 assign[var] = -1
                 continue
         if np.int64(depth) + 1 > max_depth:
@@ -196,7 +202,7 @@ def run_slice(strategy, problem, s, goal, budget):
                 key, score = hooks.summarize(strategy, problem, child, assign)
                 code = 0
                 for d in range(np.int64(depth), -1, -1):
-                    code = code * ctl[CTL_RADIX] + assign[s.var_at[d]]
+                    code = code * ctl[CTL_RADIX] + assign[levels[d, LV_VAR]]
                 s.out[out_length, 0] = key
                 s.out[out_length, 1] = score
                 s.out[out_length, 2] = code
@@ -225,7 +231,7 @@ def run_slice(strategy, problem, s, goal, budget):
                 found = EV_SOLUTION
         assign[var] = -1
         if hooks.uses_domains(strategy):
-            undo_to(s.domains, s.trail_mark[depth])
+            undo_to(s.domains, levels[depth, LV_MARK])
         if found != -1:
             event = found
             break
@@ -239,3 +245,38 @@ def run_slice(strategy, problem, s, goal, budget):
     stats[ST_SOLUTIONS] = solutions
     stats[ST_MAX_DEPTH] = max_depth
     return event
+
+
+def new_arrays(space, *, prefix=None, order=None, leaf_depth=None, out_rows=1, out_dtype=np.int64):
+    """Allocate the SearchArrays of a search of ``space`` (a :class:`backtrack.strategy.Space`).
+
+    prefix: forced (var, value) decisions; order: variables forced at depths 0..len(order)-1;
+    leaf_depth: depth of a complete assignment (default n_vars); out_rows: capacity of goal
+    collect's records. An object-dtype root state (Python ints) gives object states and ctl.
+    """
+    n, v = space.n_vars, space.n_values
+    prefix = np.zeros((0, 2), np.int64) if prefix is None else np.asarray(prefix, np.int64).reshape(-1, 2)
+    forced = np.zeros(n, dtype=np.int64)
+    if order is not None:
+        forced[: len(order)] = order
+    states = np.zeros((n + 1, len(space.state)), dtype=space.state.dtype)
+    states[0] = space.state
+    ctl = np.zeros(CTL_SIZE, dtype=states.dtype)  # the incumbent may need Python ints too
+    ctl[CTL_SENSE] = 1 if space.maximize else -1
+    ctl[CTL_PREFIX] = len(prefix)
+    ctl[CTL_ORDER] = 0 if order is None else len(order)
+    ctl[CTL_LEAF_DEPTH] = n if leaf_depth is None else leaf_depth
+    ctl[CTL_RADIX] = v
+    return SearchArrays(
+        states=states,
+        domains=new_domains(n, v, space.domains),
+        assign=np.full(n, -1, dtype=np.int64),
+        levels=np.zeros((n + 1, LEVEL_SIZE), dtype=np.int64),
+        values=np.zeros((n + 1, v), dtype=np.int64),
+        prefix=prefix,
+        order=forced,
+        out=np.zeros((out_rows, 3), dtype=out_dtype),
+        best=np.full(n, -1, dtype=np.int64),
+        ctl=ctl,
+        stats=np.zeros(ST_SIZE, dtype=np.int64),
+    )

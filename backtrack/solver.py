@@ -7,8 +7,6 @@ import numpy as np
 
 from backtrack import search
 from backtrack.compiled import compile_for
-from backtrack.domains import new_domains
-from backtrack.search import SearchArrays
 
 GOALS = {"first": search.FIRST, "all": search.ALL, "count": search.COUNT, "optimize": search.OPTIMIZE}
 BACKENDS = ("numba", "python")
@@ -133,35 +131,14 @@ class Search:
             raise ValueError("prefix must decide distinct variables")
         if len(prefix) and (prefix.min() < 0 or prefix[:, 0].max() >= n or prefix[:, 1].max() >= v):
             raise ValueError("prefix decisions must name existing variables and values")
-        states = np.zeros((n + 1, len(space.state)), dtype=space.state.dtype)  # object: Python ints
-        states[0] = space.state
-        ctl = np.zeros(search.CTL_SIZE, dtype=states.dtype)  # the incumbent may need Python ints too
-        ctl[search.CTL_SENSE] = 1 if space.maximize else -1
-        ctl[search.CTL_PREFIX] = len(prefix)
-        ctl[search.CTL_SOLUTION_LIMIT] = self.solution_limit or 0
-        ctl[search.CTL_LEAF_DEPTH] = n
-        best = np.full(n, -1, dtype=np.int64)
+        arrays = search.new_arrays(space, prefix=prefix)
+        arrays.ctl[search.CTL_SOLUTION_LIMIT] = self.solution_limit or 0
         if space.incumbent is not None and self.goal == "optimize":
             value, assignment = space.incumbent
-            ctl[search.CTL_HAS_BEST] = 1
-            ctl[search.CTL_BEST] = ctl[search.CTL_SENSE] * value
-            best[:] = assignment
-        return SearchArrays(
-            states=states,
-            domains=new_domains(n, v, space.domains),
-            assign=np.full(n, -1, dtype=np.int64),
-            var_at=np.zeros(n + 1, dtype=np.int64),
-            values=np.zeros((n + 1, v), dtype=np.int64),
-            n_values=np.zeros(n + 1, dtype=np.int64),
-            position=np.zeros(n + 1, dtype=np.int64),
-            trail_mark=np.zeros(n + 1, dtype=np.int64),
-            prefix=prefix,
-            order=np.zeros(n, dtype=np.int64),
-            out=np.zeros((1, 3), dtype=np.int64),
-            best=best,
-            ctl=ctl,
-            stats=np.zeros(search.ST_SIZE, dtype=np.int64),
-        )
+            arrays.ctl[search.CTL_HAS_BEST] = 1
+            arrays.ctl[search.CTL_BEST] = arrays.ctl[search.CTL_SENSE] * value
+            arrays.best[:] = assignment
+        return arrays
 
     # ------------------------------------------------------------ running
 
