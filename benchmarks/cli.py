@@ -1,9 +1,11 @@
 """``backtrack bench PROBLEM``: run a benchmark suite and write its table, JSON and plots."""
 
+import json
 import os
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import click
 
@@ -65,7 +67,10 @@ def _solver_names(suite, spec, no_peers):
 )
 @click.option("--list", "list_only", is_flag=True, help="list the suite's strategies and peers and exit")
 @click.option("--goals", is_flag=True, help="nqueens: measure the issue-3 speed goals against the C counter")
-def bench(problem, sizes, strategies, no_peers, repeats, time_limit, files, per_size, classes, out, list_only, goals):
+@click.option("--replot", is_flag=True, help="redraw the table and plots from --out's PROBLEM.json (nothing is run)")
+def bench(
+    problem, sizes, strategies, no_peers, repeats, time_limit, files, per_size, classes, out, list_only, goals, replot
+):
     """Benchmark PROBLEM's strategies (and installed peers) over a range of sizes.
 
     Every (size, solver) pair runs in its own process: a warm-up run that compiles (its time is
@@ -82,6 +87,9 @@ def bench(problem, sizes, strategies, no_peers, repeats, time_limit, files, per_
     if list_only:
         for name, solver in known.items():
             click.echo(f"{name:20} {solver.kind:8} {solver.description}")
+        return
+    if replot:
+        _replot(suite, problem, out)
         return
     if goals:
         if problem != "nqueens":
@@ -150,3 +158,22 @@ def bench(problem, sizes, strategies, no_peers, repeats, time_limit, files, per_
     if plot_note:
         click.echo(plot_note)
     click.echo(f"wrote {out}/{problem}.md, {problem}.json" + "".join(f", {p.name}" for p in plots))
+
+
+def _replot(suite, problem, out):
+    """Rewrite PROBLEM.md and the plots from the raw figures of an earlier run."""
+    path = Path(out) / f"{problem}.json"
+    if not path.exists():
+        raise click.UsageError(f"no {path} to redraw from")
+    record = json.loads(path.read_text())
+    harness.write_outputs(
+        out,
+        suite=suite,
+        rows=record["rows"],
+        options=record["options"],
+        command=record["command"],
+        started=record["date"],
+        elapsed_s=record["elapsed_s"],
+        machine=record["machine"],
+    )
+    click.echo(f"redrew {out}/{problem}.md and its plots from {path}")

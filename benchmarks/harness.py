@@ -446,6 +446,7 @@ def machine_info():
         except (OSError, subprocess.SubprocessError):
             continue
     return {
+        "git": _git_state(),
         "cpu": cpu,
         "nproc": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -454,6 +455,18 @@ def machine_info():
         "versions": versions,
         "c_compiler": cc,
     }
+
+
+def _git_state():
+    """The commit measured, and whether the working tree had changes (None outside a checkout)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True, cwd=ROOT, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if head.returncode != 0:
+        return None
+    return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
 
 
 def _fmt_time(row, time_limit, key="time_s"):
@@ -578,11 +591,11 @@ def notes(rows):
     return lines
 
 
-def write_outputs(out_dir, *, suite, rows, options, command, started, elapsed_s):
+def write_outputs(out_dir, *, suite, rows, options, command, started, elapsed_s, machine=None):
     """<suite>.md, <suite>.json and the plots; returns the paths of the plots written (or a note)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    info = machine_info()
+    info = machine or machine_info()
     record = {
         "suite": suite.name,
         "command": command,
@@ -604,8 +617,8 @@ def write_outputs(out_dir, *, suite, rows, options, command, started, elapsed_s)
         + ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v)
         + (f"; {info['c_compiler']}" if info["c_compiler"] else ""),
         f"- {options['repeats']} timed runs per pair after a warm-up run (median shown); "
-        f"time limit {options['time_limit']:g} s per run (wall); compiling excluded; "
-        f"x ref = CPU time / CPU time of {suite.reference or 'n/a'} on the same instance",
+        f"time limit {options['time_limit']:g} s per run (wall); compiling excluded"
+        + (f"; x ref = CPU time / CPU time of {suite.reference} on the same instance" if suite.reference else ""),
         f"- load average (1, 5, 15 min): {options.get('load_average_start')} at the start, "
         f"{info['load_average']} at the end (2 busy cores: wall s grows with it, cpu s much less)",
         "- peak MB: peak RSS of the child process during the timed runs; base MB: its RSS when they started",
@@ -675,6 +688,9 @@ def write_plots(out_dir, suite, rows, time_limit):
                     if stops:
                         ax.plot([stops[0]], [time_limit], "x", color=colours[name], markersize=9)
             ax.set_yscale("log")
+            sizes = [r["size"] for r in in_group if r["size"] > 0]
+            if sizes and max(sizes) >= 20 * min(sizes):  # e.g. knapsack's 20..1000 items
+                ax.set_xscale("log")
             ax.set_xlabel(suite.size_name)
             ax.set_ylabel(label)
             title = f"{suite.name}{' ' + group if group else ''}: {label}"
