@@ -63,7 +63,7 @@ def _solver_names(suite, spec, no_peers):
     "--out",
     type=click.Path(file_okay=False),
     default=None,
-    help="output directory [default: benchmarks/out/PROBLEM]",
+    help="output directory [default: benchmarks/out/PROBLEM in a checkout, else ./bench-out/PROBLEM]",
 )
 @click.option("--list", "list_only", is_flag=True, help="list the suite's strategies and peers and exit")
 @click.option("--goals", is_flag=True, help="nqueens: measure the issue-3 speed goals against the C counter")
@@ -83,7 +83,7 @@ def bench(
         known = suite.solvers()
     except (harness.SuiteUnavailable, ImportError) as error:
         raise click.ClickException(f"{error}; is problems.{problem} in place?") from None
-    out = out or str(harness.ROOT / "benchmarks" / "out" / problem)
+    out = out or str(harness.default_out(problem))
     if list_only:
         for name, solver in known.items():
             click.echo(f"{name:20} {solver.kind:8} {solver.description}")

@@ -126,6 +126,13 @@ class Suite:
         return self.expected(instance) if self.expected is not None else None
 
 
+def default_out(problem):
+    """benchmarks/out/PROBLEM in a source checkout (ignored by git), else ./bench-out/PROBLEM."""
+    if (ROOT / ".git").exists():
+        return ROOT / "benchmarks" / "out" / problem
+    return Path.cwd() / "bench-out" / problem
+
+
 def load_suite(name):
     """The Suite registered as ``name`` (raises SuiteUnavailable when it cannot be imported)."""
     target = SUITES.get(name, name)

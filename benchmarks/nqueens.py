@@ -476,10 +476,12 @@ if __name__ == "__main__":
     import click
 
     @click.command()
-    @click.option("--out", default=str(ROOT / "benchmarks" / "out" / "nqueens"), show_default=True)
+    @click.option("--out", default=None, help="output directory [default: as backtrack bench]")
     @click.option("--repeats", default=3, show_default=True)
     def main(out, repeats):
         """Measure the issue-3 N-queens speed goals against the C counter."""
-        run_goals(out, repeats=repeats, echo=click.echo)
+        from benchmarks.harness import default_out
+
+        run_goals(out or default_out("nqueens"), repeats=repeats, echo=click.echo)
 
     main()
