@@ -39,7 +39,7 @@ def test_custom_problem_example_prints_what_the_readme_says(tmp_path):
     assert run.stdout == expected
 
 
-def test_command_line_examples_run():
+def test_command_line_examples_run(tmp_path_factory):
     block = code_blocks(section("The command line"))[0]
     backtrack = [sys.executable, "-m", "backtrack"]
     for line in block.splitlines():
@@ -50,13 +50,21 @@ def test_command_line_examples_run():
         assert words[0] == "backtrack"
         if "|" in words:  # a pipeline: the search must stop quietly when the reader goes away
             cut = words.index("|")
-            producer = subprocess.Popen(backtrack + words[1:cut], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            producer = subprocess.Popen(
+                backtrack + words[1:cut], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+            )
             head = subprocess.run(words[cut + 1 :], stdin=producer.stdout, capture_output=True, timeout=60)
             producer.stdout.close()
             assert producer.wait(timeout=60) == 0, producer.stderr.read()
             assert head.stdout.count(b"\n") == 10
             continue
-        run = subprocess.run(backtrack + words[1:], capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            backtrack + words[1:],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path_factory.mktemp("cli") if "--output" in words else ROOT,
+        )
         assert run.returncode == 0, run.stderr
         number = re.match(r"\s*(\d+)\b", comment)
         if number:
