@@ -666,6 +666,7 @@ def write_plots(out_dir, suite, rows, time_limit):
     """
     try:
         import matplotlib
+        import matplotlib.ticker
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
@@ -698,6 +699,9 @@ def write_plots(out_dir, suite, rows, time_limit):
             sizes = [r["size"] for r in in_group if r["size"] > 0]
             if sizes and max(sizes) >= 20 * min(sizes):  # e.g. knapsack's 20..1000 items
                 ax.set_xscale("log")
+                ticks = sorted(set(sizes))
+                ax.set_xticks(ticks, [str(t) for t in ticks])
+                ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
             ax.set_xlabel(suite.size_name)
             ax.set_ylabel(label)
             title = f"{suite.name}{' ' + group if group else ''}: {label}"
