@@ -276,8 +276,10 @@ class _ProblemGroup(click.Group):
         module_name, attribute = target.split(":")
         try:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            return None
+        except ModuleNotFoundError as error:
+            if error.name and module_name.startswith(error.name):
+                return None  # that command is not installed (e.g. the benchmarks outside a checkout)
+            raise
         return getattr(module, attribute)
 
 
