@@ -60,6 +60,11 @@ class Knapsack(NamedTuple):
     read by ``propagate``); ``memo_*`` are the dominance memo's scratch arrays (per depth, a Pareto
     list of (weight, profit) sorted by weight). ``start_value``/``start_choice`` are the greedy
     incumbent handed to the engine (or -1 and empty).
+
+    Lagrangian relaxation of the cardinality constraint (``combo``): ``lam`` (int, 0 if unused)
+    and ``lam_count`` (``max_count`` if ``lam`` >= 0, else ``min_count``); ``reduced`` (int64[n])
+    = ``profit - lam`` and ``prefix_reduced`` its prefix sums; items are then in decreasing
+    ``reduced / weight`` order and the first ``positive`` of them have ``reduced`` > 0.
     """
 
     profit: np.ndarray
@@ -82,6 +87,11 @@ class Knapsack(NamedTuple):
     memo_size: np.ndarray
     start_value: int
     start_choice: np.ndarray
+    lam: int
+    lam_count: int
+    reduced: np.ndarray
+    prefix_reduced: np.ndarray
+    positive: int
 
     def space(self):
         """The engine's view; also clears the scratch arrays, so a problem value can be re-solved."""
@@ -197,6 +207,102 @@ def martello_toth_bound(problem, state, domains, assign):
         w = problem.weight[t - 1]
         with_break = profit + problem.profit[t] - ((problem.weight[t] - residual) * problem.profit[t - 1] + w - 1) // w
     return max(without, with_break)
+
+
+# ---------------------------------------------------------------- Lagrangian bound (combo)
+#
+# Any solution better than the incumbent takes between min_count and max_count free items, so
+# for every lam its profit is sum (p - lam) x + lam * count <= lam * K + LP(p - lam), with
+# K = max_count if lam >= 0 and min_count otherwise, and LP the Dantzig bound of the profits
+# p - lam (items with p - lam <= 0 never added). lam is chosen at the root (see
+# _choose_lambda); the items are numbered in decreasing (p - lam) / w order, so the LP of a
+# decided interval is read from prefix sums as for the plain bound. With lam = 0 and every
+# profit positive it is the plain bound.
+
+
+@jitable
+def reduced_fill_from(problem, start, residual):
+    """LP value, in reduced profits, of filling ``residual`` with items ``[start, positive)``."""
+    stop_max = problem.positive
+    if start >= stop_max:
+        return 0
+    pw = problem.prefix_weight
+    pr = problem.prefix_reduced
+    stop = last_within(pw, start, stop_max, pw[start] + residual)
+    gain = pr[stop] - pr[start]
+    if stop < stop_max:
+        room = residual - (pw[stop] - pw[start])
+        gain += room * problem.reduced[stop] // problem.weight[stop]
+    return gain
+
+
+@jitable
+def reduced_removal_cost(problem, stop, excess):
+    """As :func:`removal_cost` in reduced profits (items ``[0, stop)``, ``stop <= positive``)."""
+    pw = problem.prefix_weight
+    pr = problem.prefix_reduced
+    if pw[stop] < excess:
+        return -1
+    part = last_within(pw, 0, stop, pw[stop] - excess)
+    rest = excess - (pw[stop] - pw[part + 1])
+    w = problem.weight[part]
+    return pr[stop] - pr[part + 1] + (rest * problem.reduced[part] + w - 1) // w
+
+
+@jitable
+def lagrangian_interval_bound(problem, profit, weight, count, lo, hi):
+    """Lagrangian bound of a node with ``profit``, ``weight``, ``count`` and decided items
+    ``[lo, hi)`` (``lo <= positive``: the items left of the interval have reduced profit > 0)."""
+    capacity = problem.capacity
+    base = profit - problem.lam * count + problem.lam * problem.lam_count
+    if weight <= capacity:
+        return base + reduced_fill_from(problem, hi, capacity - weight)
+    cost = reduced_removal_cost(problem, lo, weight - capacity)
+    if cost < 0:
+        return NO_BOUND
+    return base - cost
+
+
+@jitable
+def lagrangian_bound(problem, state, domains, assign):
+    """``bound`` of ``combo``: the Lagrangian (cardinality) bound of the decided interval."""
+    depth = state[DEPTH]
+    return lagrangian_interval_bound(
+        problem, state[PROFIT], state[WEIGHT], state[COUNT], problem.lo_at[depth], problem.hi_at[depth]
+    )
+
+
+@jitable
+def better_lagrangian_first(problem, state, domains, assign, var, out):
+    """``order_values`` of ``combo``: as :func:`better_bound_first` with the Lagrangian bound."""
+    depth = state[DEPTH]
+    lo = problem.lo_at[depth + 1]
+    hi = problem.hi_at[depth + 1]
+    kept = 1 if var < problem.pivot else 0
+    profit_in = state[PROFIT]
+    weight_in = state[WEIGHT]
+    count_in = state[COUNT]
+    if var >= problem.pivot:
+        profit_in += problem.profit[var]
+        weight_in += problem.weight[var]
+        count_in += 1
+    profit_out = state[PROFIT]
+    weight_out = state[WEIGHT]
+    count_out = state[COUNT]
+    if var < problem.pivot:
+        profit_out -= problem.profit[var]
+        weight_out -= problem.weight[var]
+        count_out -= 1
+    bound_in = lagrangian_interval_bound(problem, profit_in, weight_in, count_in, lo, hi)
+    bound_out = lagrangian_interval_bound(problem, profit_out, weight_out, count_out, lo, hi)
+    first = kept
+    if bound_in > bound_out:
+        first = 1
+    elif bound_out > bound_in:
+        first = 0
+    out[0] = first
+    out[1] = 1 - first
+    return 2
 
 
 # ---------------------------------------------------------------- decisions
@@ -486,13 +592,14 @@ STRATEGIES = {
             "combo",
             Knapsack,
             select_variable=by_depth,
-            order_values=better_bound_first,
+            order_values=better_lagrangian_first,
             apply=take_or_leave,
             objective=total_profit,
             is_feasible=fits,
-            bound=lp_bound,
+            bound=lagrangian_bound,
             dominated=dominated_by_earlier,
-            description="core + dominance of (profit, weight) states per depth + cardinality bound (default)",
+            description="core + improved incumbent, Lagrangian cardinality bound and reduction, dominance "
+            "of (profit, weight) states per depth (default)",
         ),
     )
 }
@@ -501,7 +608,9 @@ DEFAULT_STRATEGY = "combo"
 
 # How each strategy's problem value is prepared: core = branch outwards from the break item,
 # reduce = fix items at the root by bound, incumbent = start from the greedy solution,
-# memo = allocate the dominance memo.
+# memo = allocate the dominance memo, lagrange = improve the incumbent by local search, choose
+# the Lagrangian multiplier of the cardinality constraint, reduce with its bound and order the
+# items by reduced profit / weight.
 LAYOUTS = {
     "naive": {"core": False, "reduce": False, "incumbent": False, "memo": False},
     "feasibility": {"core": False, "reduce": False, "incumbent": False, "memo": False},
@@ -509,7 +618,7 @@ LAYOUTS = {
     "martello-toth": {"core": False, "reduce": False, "incumbent": True, "memo": False},
     "reduction": {"core": False, "reduce": False, "incumbent": True, "memo": False},
     "core": {"core": True, "reduce": True, "incumbent": True, "memo": False},
-    "combo": {"core": True, "reduce": True, "incumbent": True, "memo": True},
+    "combo": {"core": True, "reduce": True, "incumbent": True, "memo": True, "lagrange": True},
 }
 
 # Meet in the middle: each half of the items is enumerated by the engine (``fits`` prunes a half
@@ -581,12 +690,15 @@ def greedy(profits, weights, order, capacity):
     return value, chosen
 
 
-def prepare(instance, strategy_name=DEFAULT_STRATEGY):
+def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True):
     """Build the :class:`Knapsack` problem value a strategy searches (see ``LAYOUTS``).
 
     Items that weigh nothing are taken and items heavier than the capacity left out before any
     strategy runs. With ``reduce``, the root LP bound fixes every item whose other value cannot
-    beat the greedy incumbent (unless the incumbent itself has the other value).
+    beat the greedy incumbent (unless the incumbent itself has the other value). With
+    ``lagrange``, the incumbent is first improved by local search, the Lagrangian bound reduces
+    further, and (``core_search``) the engine searches core subproblems (:func:`_core_incumbent`)
+    for a better incumbent, after which both reductions run again.
     """
     check_range(instance)
     layout = LAYOUTS[strategy_name]
@@ -602,10 +714,31 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY):
         free = [j for j in range(n) if 0 < w[j] <= capacity]
     order = ratio_order(p, w, free)
     value, chosen = greedy(p, w, order, capacity)
-    if layout["reduce"] and order:
-        order, fixed_now = _reduce(p, w, order, capacity, value, chosen)
-        fixed_in += fixed_now
-        capacity -= sum(w[j] for j in fixed_now)
+    lagrange = layout.get("lagrange", False) and bool(order)
+    if lagrange:
+        value, chosen = _improve(p, w, order, capacity, value, chosen)
+    lam = 0
+    for attempt in range(2):
+        if layout["reduce"] and order:
+            if lam != 0:
+                order = ratio_order(p, w, order)
+            order, fixed_now = _reduce(p, w, order, capacity, value, chosen)
+            fixed_in += fixed_now
+            capacity -= sum(w[j] for j in fixed_now)
+        lam = 0
+        if lagrange and order and _lagrange_safe(instance):
+            target = value - sum(p[j] for j in fixed_in if w[j] > 0)  # the incumbent's free items
+            order, fixed_now, lam = _lagrangian_reduce(p, w, order, capacity, target, chosen)
+            fixed_in += fixed_now
+            capacity -= sum(w[j] for j in fixed_now)
+        if attempt == 1 or not (lagrange and core_search and order):
+            break
+        # A better incumbent from the engine on core subproblems, then reduce again with it.
+        target = value - sum(p[j] for j in fixed_in if w[j] > 0)
+        better, chosen = _core_incumbent(p, w, order, capacity, lam, target, chosen)
+        if better <= target:
+            break
+        value += better - target
     base_profit = sum(p[j] for j in fixed_in)
     start_value = value + sum(p[j] for j in fixed_in if w[j] == 0) if layout["incumbent"] else -1
     items = list(order)
@@ -616,8 +749,12 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY):
     weight = np.array([w[j] if j >= 0 else 0 for j in items], np.int64)
     prefix_profit = np.concatenate(([0], np.cumsum(profit))).astype(np.int64)
     prefix_weight = np.concatenate(([0], np.cumsum(weight))).astype(np.int64)
+    reduced = profit - lam
+    prefix_reduced = np.concatenate(([0], np.cumsum(reduced))).astype(np.int64)
+    positive = int(np.count_nonzero(reduced > 0)) if lam != 0 else m
     if layout["core"]:
         pivot = int(np.searchsorted(prefix_weight, capacity, side="right")) - 1  # items [0, pivot) fit
+        pivot = min(pivot, positive)
         branch, lo_at, hi_at = _outwards(pivot, m)
     else:
         pivot = 0
@@ -648,6 +785,11 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY):
         memo_size=np.zeros(m + 1, np.int64),
         start_value=start_value,
         start_choice=start_choice if start_value >= 0 else np.zeros(0, np.int64),
+        lam=lam,
+        lam_count=max_count if lam >= 0 else min_count,
+        reduced=reduced.astype(np.int64),
+        prefix_reduced=prefix_reduced,
+        positive=positive,
     )
 
 
@@ -703,6 +845,199 @@ def _outwards(pivot, m):
         lo_at.append(lo)
         hi_at.append(hi)
     return np.array(branch, np.int64), np.array(lo_at, np.int64), np.array(hi_at, np.int64)
+
+
+def _improve(p, w, order, capacity, value, chosen, rounds=200):
+    """Local search from the greedy solution: repeatedly the best single addition or 1-1 exchange
+    (one item out, one in) that fits, while one gains; return (value, chosen set)."""
+    items = np.array(order, np.int64)
+    ps = np.array([p[j] for j in order], np.int64)
+    ws = np.array([w[j] for j in order], np.int64)
+    x = np.array([j in chosen for j in order], bool)
+    room = capacity - int(ws[x].sum())
+    for _ in range(rounds):
+        out = np.flatnonzero(~x)
+        inn = np.flatnonzero(x)
+        if out.size == 0:
+            break
+        gain, drop, add = 0, -1, -1
+        fit = out[ws[out] <= room]
+        if fit.size:
+            best = fit[np.argmax(ps[fit])]
+            gain, add = int(ps[best]), int(best)
+        if inn.size:
+            by_weight = out[np.argsort(ws[out], kind="stable")]
+            best_profit = np.maximum.accumulate(ps[by_weight])
+            positions = np.arange(by_weight.size)
+            best_at = np.maximum.accumulate(np.where(ps[by_weight] == best_profit, positions, 0))
+            pos = np.searchsorted(ws[by_weight], room + ws[inn], side="right") - 1
+            gains = np.where(pos >= 0, best_profit[np.maximum(pos, 0)] - ps[inn], -1)
+            i = int(np.argmax(gains))
+            if gains[i] > gain:
+                gain, drop, add = int(gains[i]), int(inn[i]), int(by_weight[best_at[pos[i]]])
+        if gain <= 0:
+            break
+        if drop >= 0:
+            x[drop] = False
+            room += int(ws[drop])
+        x[add] = True
+        room -= int(ws[add])
+        value += gain
+    return value, {int(j) for j in items[x]}
+
+
+def _lagrange_safe(instance):
+    """The Lagrangian arithmetic (profits p - lam with -max p / 2 <= lam <= max p, lam times a
+    count) stays well inside int64 when this holds; otherwise lam stays 0."""
+    p, w = instance.profits, instance.weights
+    biggest = max(sum(w), instance.capacity, len(p), 1)
+    top = max(p, default=0)
+    return 8 * sum(p) < SAFE_LIMIT and 8 * biggest * max(top, 1) < SAFE_LIMIT
+
+
+def _lagrangian_value(profit, weight, capacity, lam, min_count, max_count):
+    """Root Lagrangian bound for ``lam`` (floating point: only used to choose ``lam``)."""
+    reduced = profit - float(lam)
+    keep = reduced > 0
+    r = reduced[keep]
+    w = weight[keep].astype(float)
+    order = np.argsort(-(r / w), kind="stable")
+    r, w = r[order], w[order]
+    cw = np.cumsum(w)
+    k = int(np.searchsorted(cw, capacity, side="right"))
+    value = float(r[:k].sum())
+    if k < r.size:
+        value += (capacity - (cw[k - 1] if k else 0.0)) * r[k] / w[k]
+    return lam * (max_count if lam >= 0 else min_count) + value
+
+
+def _choose_lambda(profit, weight, capacity, min_count, max_count):
+    """The integer lam in [-max p / 2, max p] minimising the root Lagrangian bound (a convex
+    function of lam: ternary search); 0 unless another value is strictly better."""
+    top = int(profit.max())
+    lo, hi = -(top // 2), top
+    cache = {}
+
+    def value(lam):
+        if lam not in cache:
+            cache[lam] = _lagrangian_value(profit, weight, capacity, lam, min_count, max_count)
+        return cache[lam]
+
+    while hi - lo > 2:
+        m1 = lo + (hi - lo) // 3
+        m2 = hi - (hi - lo) // 3
+        if value(m1) <= value(m2):
+            hi = m2
+        else:
+            lo = m1
+    best = min(range(lo, hi + 1), key=lambda lam: (value(lam), abs(lam)))
+    return best if value(best) < value(0) - 0.5 else 0
+
+
+def lambda_order(profits, weights, indices, lam):
+    """``indices`` by decreasing (profit - lam) / weight, exactly; ties by profit/weight, then index."""
+
+    def compare(a, b):
+        diff = (profits[b] - lam) * weights[a] - (profits[a] - lam) * weights[b]
+        if diff == 0:
+            diff = profits[b] * weights[a] - profits[a] * weights[b]
+        return diff if diff != 0 else a - b
+
+    return sorted(indices, key=cmp_to_key(compare))
+
+
+def _lp_at(r, w, pr, pw, cap):
+    """LP bounds (int64 array) of all the sorted items ``r``/``w`` at each capacity ``cap[i]``."""
+    m = len(r)
+    if m == 0:
+        return np.zeros(len(cap), np.int64)
+    k = np.searchsorted(pw, cap, side="right") - 1
+    at = np.minimum(k, m - 1)
+    return pr[k] + np.where(k < m, (cap - pw[k]) * r[at] // w[at], 0)
+
+
+def _lagrangian_reduce(p, w, order, capacity, target, chosen, rounds=4):
+    """Root reduction with the Lagrangian bound, repeated while it fixes items: (free items in
+    lam order, items fixed in, lam). ``target`` is the incumbent's profit over ``order``'s items;
+    items fixed out are dropped."""
+    fixed = []
+    lam = 0
+    for _ in range(rounds):
+        if not order:
+            return order, fixed, 0
+        ps = np.array([p[j] for j in order], np.int64)
+        ws = np.array([w[j] for j in order], np.int64)
+        min_count, max_count = _cardinality(ps, ws, capacity, target)
+        lam = _choose_lambda(ps, ws, capacity, min_count, max_count)
+        if lam == 0:
+            return ratio_order(p, w, order), fixed, 0
+        order = lambda_order(p, w, order, lam)
+        ps = np.array([p[j] for j in order], np.int64)
+        ws = np.array([w[j] for j in order], np.int64)
+        rs = ps - lam
+        count = max_count if lam >= 0 else min_count
+        m = len(order)
+        positive = int(np.count_nonzero(rs > 0))  # the first ones in lam order
+        rp, wp = rs[:positive], ws[:positive]
+        pr = np.concatenate(([0], np.cumsum(rp))).astype(np.int64)
+        pw = np.concatenate(([0], np.cumsum(wp))).astype(np.int64)
+        room = np.maximum(capacity - ws, 0)
+        without = np.full(m, _lp_at(rp, wp, pr, pw, np.array([capacity]))[0], np.int64)
+        forced = rs + _lp_at(rp, wp, pr, pw, room)
+        if positive:
+            idx = np.arange(positive)
+            without[:positive] = _lp_without(rp, wp, pr, pw, idx, np.full(positive, capacity, np.int64))
+            forced[:positive] = rp + _lp_without(rp, wp, pr, pw, idx, room[:positive])
+        taken = np.array([j in chosen for j in order], bool)
+        fix_in = taken & (without + lam * count <= target)
+        fix_out = ~taken & ((forced + lam * count <= target) | (ws > capacity))
+        if not (fix_in.any() or fix_out.any()):
+            break
+        now_in = [j for j, a in zip(order, fix_in, strict=True) if a]
+        fixed += now_in
+        capacity -= sum(w[j] for j in now_in)
+        target -= sum(p[j] for j in now_in)
+        order = [j for j, a, b in zip(order, fix_in, fix_out, strict=True) if not (a or b)]
+    return order, fixed, lam
+
+
+CORE_HALVES = (8, 16, 32)  # core subproblems: up to this many items each side of the break item
+CORE_NODES = 50_000  # node limit of each core search
+
+
+def _core_incumbent(p, w, order, capacity, lam, target, chosen):
+    """Search core subproblems with the engine (``combo`` without core search): the items of
+    ``order`` (lam order) left of a window around the break item are taken, those right of it
+    left, the window's items are free. Windows grow while the engine proves them optimal within
+    ``CORE_NODES``; a window that would hold every item is not searched (that is the search
+    itself). Return (best value over ``order``'s items, chosen set), ``target``/``chosen`` if no
+    window does better."""
+    from backtrack import solve
+
+    m = len(order)
+    ws = [w[j] for j in order]
+    room = capacity
+    pivot = 0
+    while pivot < m and ws[pivot] <= room and p[order[pivot]] > lam:
+        room -= ws[pivot]
+        pivot += 1
+    for half in CORE_HALVES:
+        lo, hi = max(0, pivot - half), min(m, pivot + half)
+        if lo == 0 and hi == m:
+            break
+        window = order[lo:hi]
+        sub = Instance("core", [p[j] for j in window], [w[j] for j in window], capacity - sum(ws[:lo]))
+        problem = prepare(sub, "combo", core_search=False)
+        result = solve(problem, STRATEGIES["combo"], "optimize", node_limit=CORE_NODES)
+        if result.solution is not None:
+            value = result.value + sum(p[j] for j in order[:lo])
+            if value > target:
+                target = value
+                inside = {window[i] for i in problem.chosen_items(result.solution)}
+                chosen = (chosen - set(order)) | set(order[:lo]) | inside
+        if result.status != "optimal":
+            break
+    return target, chosen
 
 
 def _cardinality(profit, weight, capacity, start_value):
