@@ -10,7 +10,7 @@ import sys
 import time
 
 import backtrack as bt
-from problems.nqueens import STRATEGIES, Queens
+from problems.nqueens import STRATEGIES, build
 
 
 def per_node_ns(problem, strategy, backend, repeats=3):
@@ -27,7 +27,7 @@ def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 9
     print("| strategy | nodes | python ns/node | numba ns/node | ratio |\n|---|---|---|---|---|")
     for name in ("feasibility", "bitboard"):
-        problem = Queens(n, mirror=name == "bitboard")
+        problem = build(n, name, "count")
         python_ns, nodes = per_node_ns(problem, STRATEGIES[name], "python", repeats=1)
         numba_ns, _ = per_node_ns(problem, STRATEGIES[name], "numba")
         print(f"| {name} | {nodes} | {python_ns:.0f} | {numba_ns:.1f} | {python_ns / numba_ns:.0f}x |")

@@ -48,12 +48,9 @@ OEIS_A000170 = [
 
 def make_problem(n, strategy_name, goal):
     """The problem value and strategy, as ``backtrack nqueens`` builds them."""
-    from problems.nqueens import STRATEGIES, Queens
+    from problems.nqueens import STRATEGIES, build
 
-    strategy = STRATEGIES[strategy_name]
-    if strategy.problem_type is Queens:
-        return Queens(n, mirror=(goal == "count" and strategy_name == "bitboard")), strategy
-    return strategy.problem_type(n), strategy
+    return build(n, strategy_name, goal), STRATEGIES[strategy_name]
 
 
 def _engine_solver(name, description, goal="count"):

@@ -3,7 +3,7 @@
 import click
 
 from backtrack.cli import pick_strategy, run_search, search_options
-from problems.nqueens.model import MAX_BITBOARD_N, STRATEGIES, Queens, default_strategy
+from problems.nqueens.model import MAX_BITBOARD_N, STRATEGIES, build, default_strategy
 
 
 def _show_board(columns):
@@ -25,7 +25,7 @@ def nqueens(n, goal, strategy, list_strategies, backend, time_limit, node_limit,
         raise click.UsageError(f"strategy {chosen.name} handles N up to {MAX_BITBOARD_N}; use mrv for larger boards")
     if chosen.name == "symmetry" and goal != "count":
         raise click.UsageError("strategy symmetry only counts; use bitboard to list solutions")
-    problem = Queens(n, mirror=(goal == "count" and chosen.name == "bitboard"))
+    problem = build(n, chosen.name, goal)
     run_search(
         problem_name="nqueens",
         instance_name=str(n),

@@ -331,6 +331,11 @@ STRATEGIES = {
 }
 
 
+def build(n, strategy_name, goal):
+    """The problem value for ``strategy_name`` and ``goal``: bitboard counting uses the mirror."""
+    return Queens(n, mirror=goal == "count" and strategy_name == "bitboard")
+
+
 def default_strategy(goal):
     """The fastest strategy for the goal: bit masks to count or list, MRV to find one."""
     return "mrv" if goal == "first" else "bitboard"
