@@ -120,8 +120,8 @@ def _diagnose(strategy, problem, arrays, error):
 
 
 def _first_line(error):
-    for line in str(error).splitlines():
-        line = line.strip()
-        if line and not line.startswith("During:") and "\x1b" not in line:
-            return line
-    return type(error).__name__
+    """The line of numba's message that says what went wrong (not which pipeline stage failed)."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    lines = [line for line in lines if line and not line.startswith(("During:", "File ", "^")) and "\x1b" not in line]
+    causes = [line for line in lines if not line.startswith("Failed in ")]
+    return (causes or lines or [type(error).__name__])[0]

@@ -121,6 +121,10 @@ def _source_bytes(fn, seen):
         ref = fn.__globals__.get(name)
         if ref is None:
             continue
+        if isinstance(ref, np.ndarray):  # numba freezes global arrays and numbers into the code
+            chunks.append(ref.tobytes())
+        elif isinstance(ref, int | float | bool | str | bytes | tuple):
+            chunks.append(repr(ref).encode())
         chunks.extend(_source_bytes(ref, seen))
         if inspect.ismodule(ref):  # `module.helper(...)`: the attribute names are in co_names too
             for attribute in sorted(names):

@@ -200,15 +200,7 @@ def test_a_script_is_served_from_the_cache(tmp_path):
         pytest.param("helper-imported", marks=pytest.mark.slow),
         "helper-module-attribute",  # stale until d72d3b7
         "helper-of-a-helper",  # stale until d72d3b7
-        pytest.param(
-            "rule-from-data-file",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="engine bug: strategy._source_bytes hashes the closure cells a hook uses but not the "
-                "values of the module globals it reads, which numba freezes into the cached code; a global "
-                "computed at import (here from a data file) changes without changing the digest",
-            ),
-        ),
+        "rule-from-data-file",  # stale until the digest hashed the globals a hook reads
     ],
 )
 def test_editing_the_rule_changes_the_answer(tmp_path, layout):
