@@ -146,12 +146,16 @@ class Search:
         """Run slices of the engine; yield each solution (goals first/all) as it is found."""
         stats = Stats()
         goal = GOALS[self.goal]
+        engine = search.run_slice
         if self.backend == "numba":
             started = time.perf_counter()
-            engine = compile_for(self.strategy, self.problem, self.arrays, goal)
+            try:
+                engine = compile_for(self.strategy, self.problem, self.arrays, goal)
+            except KeyboardInterrupt:
+                stats.compile_s = time.perf_counter() - started
+                self.result = self._result(stats, None, "interrupt")
+                return
             stats.compile_s = time.perf_counter() - started
-        else:
-            engine = search.run_slice
         a = self.arrays
         budget = 1000
         stop_reason = None
