@@ -690,7 +690,7 @@ def greedy(profits, weights, order, capacity):
     return value, chosen
 
 
-def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True):
+def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=None):
     """Build the :class:`Knapsack` problem value a strategy searches (see ``LAYOUTS``).
 
     Items that weigh nothing are taken and items heavier than the capacity left out before any
@@ -698,7 +698,8 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True):
     beat the greedy incumbent (unless the incumbent itself has the other value). With
     ``lagrange``, the incumbent is first improved by local search, the Lagrangian bound reduces
     further, and (``core_search``) the engine searches core subproblems (:func:`_core_incumbent`)
-    for a better incumbent, after which both reductions run again.
+    for a better incumbent, after which both reductions run again. ``hint`` (a set of input
+    indices that fits) replaces the first incumbent if it is worth more.
     """
     check_range(instance)
     layout = LAYOUTS[strategy_name]
@@ -717,12 +718,19 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True):
     lagrange = layout.get("lagrange", False) and bool(order)
     if lagrange:
         value, chosen = _improve(p, w, order, capacity, value, chosen)
+    if hint is not None and layout["incumbent"]:
+        hinted = {j for j in hint if w[j] > 0}
+        if sum(w[j] for j in hinted) > capacity:
+            raise ValueError(f"{instance.name}: the hinted solution does not fit")
+        if sum(p[j] for j in hinted) > value:
+            value, chosen = sum(p[j] for j in hinted), hinted
     lam = 0
-    for attempt in range(2):
+    for attempt in range(CORE_ROUNDS + 1):
         if layout["reduce"] and order:
             if lam != 0:
                 order = ratio_order(p, w, order)
-            order, fixed_now = _reduce(p, w, order, capacity, value, chosen)
+            target = value - sum(p[j] for j in fixed_in if w[j] > 0)  # the incumbent's free items
+            order, fixed_now = _reduce(p, w, order, capacity, target, chosen)
             fixed_in += fixed_now
             capacity -= sum(w[j] for j in fixed_now)
         lam = 0
@@ -731,7 +739,7 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True):
             order, fixed_now, lam = _lagrangian_reduce(p, w, order, capacity, target, chosen)
             fixed_in += fixed_now
             capacity -= sum(w[j] for j in fixed_now)
-        if attempt == 1 or not (lagrange and core_search and order):
+        if attempt == CORE_ROUNDS or not (lagrange and core_search and order):
             break
         # A better incumbent from the engine on core subproblems, then reduce again with it.
         target = value - sum(p[j] for j in fixed_in if w[j] > 0)
@@ -1001,42 +1009,41 @@ def _lagrangian_reduce(p, w, order, capacity, target, chosen, rounds=4):
     return order, fixed, lam
 
 
-CORE_HALVES = (8, 16, 32)  # core subproblems: up to this many items each side of the break item
+CORE_HALVES = (8, 16, 32, 64, 128)  # core subproblems: this many items each side of the break item
 CORE_NODES = 50_000  # node limit of each core search
+CORE_ROUNDS = 3  # core searches, each followed by both reductions, while they improve the incumbent
 
 
 def _core_incumbent(p, w, order, capacity, lam, target, chosen):
-    """Search core subproblems with the engine (``combo`` without core search): the items of
-    ``order`` (lam order) left of a window around the break item are taken, those right of it
-    left, the window's items are free. Windows grow while the engine proves them optimal within
-    ``CORE_NODES``; a window that would hold every item is not searched (that is the search
-    itself). Return (best value over ``order``'s items, chosen set), ``target``/``chosen`` if no
-    window does better."""
+    """Search core subproblems with the engine (``combo`` without core search), a large
+    neighbourhood search around the incumbent: a window of ``order`` (lam order) around the
+    break item is free, every other item keeps the incumbent's value, and the incumbent is the
+    subproblem's first solution. Each window of ``CORE_HALVES`` is searched with up to
+    ``CORE_NODES`` nodes; a window that would hold every item is not (that is the search
+    itself). Return (best value over ``order``'s items, chosen set)."""
     from backtrack import solve
 
     m = len(order)
-    ws = [w[j] for j in order]
     room = capacity
     pivot = 0
-    while pivot < m and ws[pivot] <= room and p[order[pivot]] > lam:
-        room -= ws[pivot]
+    while pivot < m and w[order[pivot]] <= room and p[order[pivot]] > lam:
+        room -= w[order[pivot]]
         pivot += 1
     for half in CORE_HALVES:
         lo, hi = max(0, pivot - half), min(m, pivot + half)
         if lo == 0 and hi == m:
             break
         window = order[lo:hi]
-        sub = Instance("core", [p[j] for j in window], [w[j] for j in window], capacity - sum(ws[:lo]))
-        problem = prepare(sub, "combo", core_search=False)
+        outside = [j for j in order[:lo] + order[hi:] if j in chosen]
+        outside_profit = sum(p[j] for j in outside)
+        sub = Instance("core", [p[j] for j in window], [w[j] for j in window], capacity - sum(w[j] for j in outside))
+        hint = {i for i, j in enumerate(window) if j in chosen}
+        problem = prepare(sub, "combo", core_search=False, hint=hint)
         result = solve(problem, STRATEGIES["combo"], "optimize", node_limit=CORE_NODES)
-        if result.solution is not None:
-            value = result.value + sum(p[j] for j in order[:lo])
-            if value > target:
-                target = value
-                inside = {window[i] for i in problem.chosen_items(result.solution)}
-                chosen = (chosen - set(order)) | set(order[:lo]) | inside
-        if result.status != "optimal":
-            break
+        if result.solution is not None and result.value + outside_profit > target:
+            target = result.value + outside_profit
+            inside = {window[i] for i in problem.chosen_items(result.solution)}
+            chosen = (chosen - set(window)) | inside
     return target, chosen
 
 

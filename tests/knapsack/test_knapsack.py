@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backtrack.cli import main
+from problems.knapsack import model
 from problems.knapsack.generate import CLASSES, generate, generate_series
 from problems.knapsack.io import ParseError, format_pisinger, format_plain, parse, read_instances
 from problems.knapsack.model import STRATEGIES, Instance, prepare, solve_instance
@@ -72,6 +73,25 @@ def test_strategies_match_brute_force_on_both_backends(strategy, instance):
         check_solution(instance, result, items)
     assert compiled.stats.nodes == interpreted.stats.nodes
     assert compiled.stats.pruned == interpreted.stats.pruned
+    assert chosen == chosen_py
+
+
+@settings(deadline=None, max_examples=150)
+@given(instance=instances(max_items=12))
+def test_combo_core_search_matches_brute_force(instance):
+    # Core searches only run on windows smaller than the whole problem: shrink them so that the
+    # small instances here go through them (hinted incumbents, repeated reductions).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "CORE_HALVES", (1, 2, 3, 4))
+        patch.setattr(model, "CORE_NODES", 50)
+        expected = brute_force(instance)
+        compiled, chosen = solve_instance(instance, "combo", backend="numba")
+        interpreted, chosen_py = solve_instance(instance, "combo", backend="python")
+    for result, items in ((compiled, chosen), (interpreted, chosen_py)):
+        assert result.status == "optimal"
+        assert result.value == expected
+        check_solution(instance, result, items)
+    assert compiled.stats.nodes == interpreted.stats.nodes
     assert chosen == chosen_py
 
 
