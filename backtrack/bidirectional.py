@@ -29,21 +29,20 @@ Use (knapsack: key = weight sum, value = profit sum, ``summarize`` returns them)
     result = solve_bidirectional(problem, strategy, "count", target=t)  # subset sum: key = value = sum
 
 :class:`Bidirectional` is the same search as an object whose ``stream()`` yields solutions (goal
-``all``); :func:`run_bidirectional` is the CLI runner that prints the record of ``run_search``.
+``all``); :func:`backtrack.cli.run_search` runs it from the CLI (``search_class=Bidirectional``).
 The join loops are plain Python functions that numba compiles (``backend="numba"``) or that run
 as they are (``backend="python"``): the results and node counts are the same.
 """
 
 import time
 
-import click
 import numba
 import numpy as np
 from numba.extending import register_jitable as jitable
 
 from backtrack import search
-from backtrack.compiled import HookCompileError, compile_for
-from backtrack.solver import BACKENDS, PRUNING_KINDS, Progress, Result, Stats
+from backtrack.compiled import compile_for
+from backtrack.solver import BACKENDS, PRUNING_KINDS, Progress, Result, Stats, Streaming
 
 JOINS = ("exact", "best")
 _JOIN_GOALS = {"exact": ("first", "count", "all"), "best": ("optimize",)}
@@ -344,7 +343,7 @@ class _Stopped(Exception):
         self.reason = reason
 
 
-class Bidirectional:
+class Bidirectional(Streaming):
     """One bidirectional search of ``problem`` with ``strategy``; ``run()`` it or iterate ``stream()``.
 
     goal: ``first``, ``count``, ``all`` (join ``exact``: key sums equal to ``target``) or
@@ -735,17 +734,6 @@ class Bidirectional:
             stats=stats,
         )
 
-    def __iter__(self):
-        if self.goal not in ("first", "all"):
-            raise ValueError("iterate a search with goal 'first' or 'all'; use run() for count and optimize")
-        return self.stream()
-
-    def run(self):
-        """Search to the end (or a limit) and return the :class:`backtrack.Result`."""
-        for _ in self.stream():
-            pass
-        return self.result
-
 
 def solve_bidirectional(problem, strategy, goal="first", *, target, **options):
     """Meet-in-the-middle search of ``problem``; returns a :class:`backtrack.Result`.
@@ -754,74 +742,3 @@ def solve_bidirectional(problem, strategy, goal="first", *, target, **options):
     low_memory, order, on_progress, progress_every.
     """
     return Bidirectional(problem, strategy, goal, target=target, **options).run()
-
-
-def run_bidirectional(
-    *,
-    problem_name,
-    instance_name,
-    problem,
-    strategy,
-    goal,
-    target,
-    backend,
-    time_limit,
-    node_limit,
-    as_json,
-    quiet,
-    solution_json,
-    show_solution,
-    value_name="value",
-    extra=None,
-    low_memory=False,
-    order=None,
-):
-    """Like :func:`backtrack.cli.run_search`, for a bidirectional search: same output, same errors."""
-    from backtrack import cli
-
-    printer = None if quiet else cli._ProgressPrinter(f"{problem_name} {instance_name}")
-    try:
-        runner = Bidirectional(
-            problem,
-            strategy,
-            goal,
-            target=target,
-            backend=backend,
-            time_limit=time_limit,
-            node_limit=node_limit,
-            low_memory=low_memory,
-            order=order,
-            on_progress=printer,
-        )
-    except ValueError as error:
-        raise cli.InputError(str(error)) from None
-    try:
-        for index, solution in enumerate(runner.stream()):
-            if goal != "all":
-                continue
-            if as_json:
-                cli._emit(
-                    {
-                        "problem": problem_name,
-                        "instance": instance_name,
-                        "index": index,
-                        "solution": solution_json(solution),
-                    }
-                )
-            else:
-                click.echo(f"solution {index + 1}:")
-                show_solution(solution)
-    except HookCompileError as error:
-        raise cli.InputError(str(error)) from None
-    finally:
-        if printer is not None:
-            printer.close()
-    result = runner.result
-    more = extra(result) if extra else {}
-    if as_json:
-        cli._emit(cli.result_record(problem_name, instance_name, result, solution_json, more))
-    else:
-        cli._print_summary(problem_name, instance_name, result, show_solution, value_name, more)
-    if result.interrupted:
-        raise cli.Interrupted()
-    return result

@@ -178,24 +178,30 @@ def run_search(
     show_solution,
     value_name="value",
     extra=None,
-    restarts=False,
+    search_class=Search,
+    **search_options,
 ):
     """Run one search from the CLI and print it; raise :class:`Interrupted` after Ctrl-C.
 
     ``solution_json(values)`` turns the engine's solution into its JSON form; ``show_solution``
-    prints it readably. ``extra(result)`` may add keys to the JSON record.
+    prints it readably. ``extra(result)`` may add keys to the JSON record. ``search_class`` is
+    :class:`backtrack.Search` or :class:`backtrack.bidirectional.Bidirectional`; ``search_options``
+    go to it (e.g. ``restarts``, or ``target`` and ``low_memory`` for a bidirectional search).
     """
     printer = None if quiet else _ProgressPrinter(f"{problem_name} {instance_name}")
-    search = Search(
-        problem,
-        strategy,
-        goal,
-        backend=backend,
-        time_limit=time_limit,
-        node_limit=node_limit,
-        on_progress=printer,
-        restarts=restarts,
-    )
+    try:
+        search = search_class(
+            problem,
+            strategy,
+            goal,
+            backend=backend,
+            time_limit=time_limit,
+            node_limit=node_limit,
+            on_progress=printer,
+            **search_options,
+        )
+    except ValueError as error:
+        raise InputError(str(error)) from None
     try:
         for index, solution in enumerate(search.stream()):
             if goal != "all":

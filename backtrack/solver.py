@@ -72,7 +72,29 @@ class Progress:
     elapsed_s: float
 
 
-class Search:
+class Streaming:
+    """What every search offers: ``stream()`` its solutions as they are found, iterate it (goals
+    first and all), or ``run()`` it to the end; ``result`` holds the :class:`Result` afterwards."""
+
+    goal = "first"
+    result = None
+
+    def stream(self):
+        raise NotImplementedError
+
+    def __iter__(self):
+        if self.goal not in ("first", "all"):
+            raise ValueError("iterate a search with goal 'first' or 'all'; use run() for count and optimize")
+        return self.stream()
+
+    def run(self):
+        """Search to the end (or a limit) and return the :class:`Result`."""
+        for _ in self.stream():
+            pass
+        return self.result
+
+
+class Search(Streaming):
     """One search of ``problem`` with ``strategy``; iterate it for solutions, or call ``run()``.
 
     Limits: ``time_limit`` (seconds), ``node_limit``, ``solution_limit``; reaching one, or Ctrl-C,
@@ -287,17 +309,6 @@ class Search:
         A solution is a list of values, one per variable; ``self.result`` is set at the end.
         """
         yield from self._events()
-
-    def __iter__(self):
-        if self.goal not in ("first", "all"):
-            raise ValueError("iterate a search with goal 'first' or 'all'; use run() for count and optimize")
-        return self.stream()
-
-    def run(self):
-        """Search to the end (or a limit) and return the :class:`Result`."""
-        for _ in self.stream():
-            pass
-        return self.result
 
 
 def solve(problem, strategy, goal="first", **options):

@@ -2,7 +2,7 @@
 
 import click
 
-from backtrack.bidirectional import run_bidirectional
+from backtrack.bidirectional import Bidirectional
 from backtrack.cli import InputError, pick_strategy, run_search, search_options
 from problems.knapsack.generate import CLASSES, generate_series
 from problems.knapsack.io import format_pisinger, format_plain, read_instances
@@ -98,7 +98,7 @@ def knapsack(
             extra=_known(instance),
         )
         if chosen.name == "bidirectional":
-            run_bidirectional(target=problem.capacity, **common)
+            run_search(search_class=Bidirectional, target=problem.capacity, **common)
         else:
             run_search(**common)
 

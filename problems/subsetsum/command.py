@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from backtrack.bidirectional import run_bidirectional
+from backtrack.bidirectional import Bidirectional
 from backtrack.cli import InputError, _emit, _print_summary, pick_strategy, result_record, run_search, search_options
 from problems.subsetsum.generate import CLASSES, generate, instance_text
 from problems.subsetsum.model import (
@@ -144,6 +144,6 @@ def subsetsum(
             _print_summary("subsetsum", instance_name, result, show, "sum", {})
         return
     if chosen.name == "bidirectional":
-        run_bidirectional(target=target, low_memory=low_memory, **common)
+        run_search(search_class=Bidirectional, target=target, low_memory=low_memory, **common)
         return
     run_search(**common)
