@@ -8,7 +8,7 @@ from numba.extending import register_jitable as jitable
 
 from backtrack.compiled import HookCompileError
 from backtrack.domains import dom_contains, dom_fix, dom_is_empty, dom_min, dom_remove, dom_size, dom_values
-from backtrack.heuristics import smallest_domain, sort_prefix
+from backtrack.heuristics import descending_values, smallest_domain, sort_prefix
 from backtrack.solver import Progress, Result, Search, Stats, solutions, solve
 from backtrack.strategy import Space, Strategy
 
@@ -28,6 +28,7 @@ __all__ = [
     "dom_min",
     "dom_remove",
     "dom_size",
+    "descending_values",
     "dom_values",
     "jitable",
     "smallest_domain",

@@ -2,7 +2,7 @@
 
 from numba.extending import register_jitable
 
-from backtrack.domains import dom_size
+from backtrack.domains import dom_size, dom_values
 
 
 @register_jitable
@@ -17,6 +17,15 @@ def smallest_domain(problem, state, domains, assign, depth):
                 best_size = size
                 best_var = var
     return best_var
+
+
+@register_jitable
+def descending_values(problem, state, domains, assign, var, out):
+    """``order_values``: the values of the variable's domain, largest first (0/1 items: take first)."""
+    count = dom_values(domains, var, out)
+    for i in range(count // 2):
+        out[i], out[count - 1 - i] = out[count - 1 - i], out[i]
+    return count
 
 
 @register_jitable

@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from backtrack import Result, Space, Stats, Strategy, dom_contains, dom_remove, jitable, solve
+from backtrack import Result, Space, Stats, Strategy, descending_values, dom_contains, dom_remove, jitable, solve
 from backtrack.bidirectional import solve_bidirectional
 
 INT64_SAFE = 1 << 62  # sums up to here leave room for the sum of two partial sums
@@ -133,19 +133,6 @@ def reachable_sum(problem, state, domains, assign):
 
 
 @jitable
-def take_first(problem, state, domains, assign, var, out):
-    """Value order: take the item (1) before leaving it (0), among the values left in its domain."""
-    count = 0
-    if dom_contains(domains, var, 1):
-        out[count] = 1
-        count += 1
-    if dom_contains(domains, var, 0):
-        out[count] = 0
-        count += 1
-    return count
-
-
-@jitable
 def force_items(problem, state, domains, assign, var, value):
     """Undecided items heavier than the room left are forced out; for exact goals, fail if the
     items that still fit cannot reach the target, and force them all in if exactly needed."""
@@ -213,7 +200,7 @@ STRATEGIES = {
             "ordering",
             SubsetSum,
             select_variable=heaviest_first,
-            order_values=take_first,
+            order_values=descending_values,
             is_feasible=fits,
             accept=on_target,
             bound=reachable_sum,
@@ -224,7 +211,7 @@ STRATEGIES = {
             "propagation",
             SubsetSum,
             select_variable=heaviest_first,
-            order_values=take_first,
+            order_values=descending_values,
             is_feasible=fits,
             propagate=force_items,
             accept=on_target,
