@@ -30,6 +30,7 @@ read from prefix sums.
 All strategies are for goal ``optimize``.
 """
 
+import math
 from functools import cmp_to_key
 from typing import NamedTuple
 
@@ -65,6 +66,8 @@ class Knapsack(NamedTuple):
     and ``lam_count`` (``max_count`` if ``lam`` >= 0, else ``min_count``); ``reduced`` (int64[n])
     = ``profit - lam`` and ``prefix_reduced`` its prefix sums; items are then in decreasing
     ``reduced / weight`` order and the first ``positive`` of them have ``reduced`` > 0.
+    ``profit_gcd``: gcd of the free items' profits (1 if unused): every solution is worth
+    ``base_profit`` plus a multiple of it, so bounds are rounded down to such values.
     """
 
     profit: np.ndarray
@@ -92,6 +95,7 @@ class Knapsack(NamedTuple):
     reduced: np.ndarray
     prefix_reduced: np.ndarray
     positive: int
+    profit_gcd: int
 
     def space(self):
         """The engine's view; also clears the scratch arrays, so a problem value can be re-solved."""
@@ -265,11 +269,16 @@ def lagrangian_interval_bound(problem, profit, weight, count, lo, hi):
 
 @jitable
 def lagrangian_bound(problem, state, domains, assign):
-    """``bound`` of ``combo``: the Lagrangian (cardinality) bound of the decided interval."""
+    """``bound`` of ``combo``: the Lagrangian (cardinality) bound of the decided interval,
+    rounded down to ``base_profit`` plus a multiple of ``profit_gcd``."""
     depth = state[DEPTH]
-    return lagrangian_interval_bound(
+    bound = lagrangian_interval_bound(
         problem, state[PROFIT], state[WEIGHT], state[COUNT], problem.lo_at[depth], problem.hi_at[depth]
     )
+    g = problem.profit_gcd
+    if g > 1 and bound != NO_BOUND:
+        bound = problem.base_profit + (bound - problem.base_profit) // g * g
+    return bound
 
 
 @jitable
@@ -730,7 +739,7 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
             if lam != 0:
                 order = ratio_order(p, w, order)
             target = value - sum(p[j] for j in fixed_in if w[j] > 0)  # the incumbent's free items
-            order, fixed_now = _reduce(p, w, order, capacity, target, chosen)
+            order, fixed_now = _reduce(p, w, order, capacity, target, chosen, rounded=lagrange)
             fixed_in += fixed_now
             capacity -= sum(w[j] for j in fixed_now)
         lam = 0
@@ -798,6 +807,7 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         reduced=reduced.astype(np.int64),
         prefix_reduced=prefix_reduced,
         positive=positive,
+        profit_gcd=math.gcd(*(int(x) for x in profit)) or 1 if lagrange else 1,
     )
 
 
@@ -817,11 +827,12 @@ def _lp_without(p, w, pp, pw, idx, cap):
     return gain + np.where(k < m, (cap - used) * p[at] // w[at], 0)
 
 
-def _reduce(p, w, order, capacity, value, chosen):
+def _reduce(p, w, order, capacity, value, chosen, rounded=False):
     """Root reduction: (free items in ratio order, items fixed in). Items fixed out are dropped.
 
     An item the greedy solution takes is fixed in when the LP bound without it cannot beat the
-    greedy value; an item it leaves is fixed out when the LP bound with it cannot.
+    greedy value; an item it leaves is fixed out when the LP bound with it cannot. With
+    ``rounded``, bounds are first rounded down to multiples of the gcd of the profits.
     """
     ps = np.array([p[j] for j in order], np.int64)
     ws = np.array([w[j] for j in order], np.int64)
@@ -831,6 +842,10 @@ def _reduce(p, w, order, capacity, value, chosen):
     taken = np.array([j in chosen for j in order], bool)
     without = _lp_without(ps, ws, pp, pw, idx, np.full(len(order), capacity, np.int64))
     forced = ps + _lp_without(ps, ws, pp, pw, idx, capacity - ws)
+    g = math.gcd(*(int(x) for x in ps)) if rounded else 1
+    if g > 1:
+        without = without // g * g
+        forced = forced // g * g
     fix_in = taken & (without <= value)
     fix_out = ~taken & (forced <= value)
     free = [j for j, a, b in zip(order, fix_in, fix_out, strict=True) if not (a or b)]
@@ -997,8 +1012,14 @@ def _lagrangian_reduce(p, w, order, capacity, target, chosen, rounds=4):
             without[:positive] = _lp_without(rp, wp, pr, pw, idx, np.full(positive, capacity, np.int64))
             forced[:positive] = rp + _lp_without(rp, wp, pr, pw, idx, room[:positive])
         taken = np.array([j in chosen for j in order], bool)
-        fix_in = taken & (without + lam * count <= target)
-        fix_out = ~taken & ((forced + lam * count <= target) | (ws > capacity))
+        without += lam * count
+        forced += lam * count
+        g = math.gcd(*(int(x) for x in ps))
+        if g > 1:  # every solution over these items is worth a multiple of g
+            without = without // g * g
+            forced = forced // g * g
+        fix_in = taken & (without <= target)
+        fix_out = ~taken & ((forced <= target) | (ws > capacity))
         if not (fix_in.any() or fix_out.any()):
             break
         now_in = [j for j, a in zip(order, fix_in, strict=True) if a]
