@@ -1036,12 +1036,12 @@ CORE_ROUNDS = 3  # core searches, each followed by both reductions, while they i
 
 
 def _core_incumbent(p, w, order, capacity, lam, target, chosen):
-    """Search core subproblems with the engine (``combo`` without core search), a large
-    neighbourhood search around the incumbent: a window of ``order`` (lam order) around the
-    break item is free, every other item keeps the incumbent's value, and the incumbent is the
-    subproblem's first solution. Each window of ``CORE_HALVES`` is searched with up to
-    ``CORE_NODES`` nodes; a window that would hold every item is not (that is the search
-    itself). Return (best value over ``order``'s items, chosen set)."""
+    """Search core subproblems with the engine (``combo`` without core search): a window of
+    ``order`` (lam order) around the break item is free, every other item keeps its value in
+    the break solution, then (a large neighbourhood search) its value in the incumbent, whose
+    window part is then the subproblem's first solution. Each window of ``CORE_HALVES`` is
+    searched with up to ``CORE_NODES`` nodes; a window that would hold every item is not (that
+    is the search itself). Return (best value over ``order``'s items, chosen set)."""
     from backtrack import solve
 
     m = len(order)
@@ -1055,16 +1055,21 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen):
         if lo == 0 and hi == m:
             break
         window = order[lo:hi]
-        outside = [j for j in order[:lo] + order[hi:] if j in chosen]
-        outside_profit = sum(p[j] for j in outside)
-        sub = Instance("core", [p[j] for j in window], [w[j] for j in window], capacity - sum(w[j] for j in outside))
-        hint = {i for i, j in enumerate(window) if j in chosen}
-        problem = prepare(sub, "combo", core_search=False, hint=hint)
-        result = solve(problem, STRATEGIES["combo"], "optimize", node_limit=CORE_NODES)
-        if result.solution is not None and result.value + outside_profit > target:
-            target = result.value + outside_profit
-            inside = {window[i] for i in problem.chosen_items(result.solution)}
-            chosen = (chosen - set(window)) | inside
+        # Outside the window: the break solution's values, then the incumbent's.
+        for outside in (order[:lo], [j for j in order[:lo] + order[hi:] if j in chosen]):
+            outside_profit = sum(p[j] for j in outside)
+            sub = Instance(
+                "core", [p[j] for j in window], [w[j] for j in window], capacity - sum(w[j] for j in outside)
+            )
+            hint = {i for i, j in enumerate(window) if j in chosen}
+            if sum(w[j] for j in outside) + sum(w[window[i]] for i in hint) > capacity:
+                hint = None
+            problem = prepare(sub, "combo", core_search=False, hint=hint)
+            result = solve(problem, STRATEGIES["combo"], "optimize", node_limit=CORE_NODES)
+            if result.solution is not None and result.value + outside_profit > target:
+                target = result.value + outside_profit
+                inside = {window[i] for i in problem.chosen_items(result.solution)}
+                chosen = (chosen - set(order)) | set(outside) | inside
     return target, chosen
 
 
