@@ -47,18 +47,18 @@ OEIS_A000170 = [
 
 
 def make_problem(n, strategy_name, goal):
-    """The problem value and strategy, as ``backtrack nqueens`` builds them."""
-    from problems.nqueens import STRATEGIES, build
+    """The problem value, strategy and search options, as ``backtrack nqueens`` builds them."""
+    from problems.nqueens import STRATEGIES, build, run_options
 
-    return build(n, strategy_name, goal), STRATEGIES[strategy_name]
+    return build(n, strategy_name, goal), STRATEGIES[strategy_name], run_options(strategy_name, goal)
 
 
 def _engine_solver(name, description, goal="count"):
     def run(spec, time_limit, context):
         from backtrack import solve
 
-        problem, strategy = make_problem(spec["n"], name, goal)
-        result = solve(problem, strategy, goal, time_limit=time_limit)
+        problem, strategy, options = make_problem(spec["n"], name, goal)
+        result = solve(problem, strategy, goal, time_limit=time_limit, **options)
         return engine_record(result, result.count if goal == "count" else result.solution is not None)
 
     return Solver(

@@ -3,7 +3,7 @@
 import click
 
 from backtrack.cli import pick_strategy, run_search, search_options
-from problems.nqueens.model import MAX_BITBOARD_N, STRATEGIES, build, default_strategy
+from problems.nqueens.model import MAX_BITBOARD_N, STRATEGIES, build, default_strategy, run_options
 
 
 def _show_board(columns):
@@ -39,5 +39,5 @@ def nqueens(n, goal, strategy, list_strategies, backend, time_limit, node_limit,
         quiet=quiet,
         solution_json=list,
         show_solution=_show_board,
-        restarts=goal == "first" and chosen.name == "mrv",
+        **run_options(chosen.name, goal),
     )

@@ -336,6 +336,11 @@ def build(n, strategy_name, goal):
     return Queens(n, mirror=goal == "count" and strategy_name == "bitboard")
 
 
+def run_options(strategy_name, goal):
+    """How a strategy is best run for a goal: ``mrv`` finds one board with restarts."""
+    return {"restarts": goal == "first" and strategy_name == "mrv"}
+
+
 def default_strategy(goal):
     """The fastest strategy for the goal: bit masks to count or list, MRV to find one."""
     return "mrv" if goal == "first" else "bitboard"
