@@ -78,7 +78,7 @@ def knapsack(
             raise InputError(f"{file}: no instance named {instance_name!r}")
     for instance in instances:
         try:
-            problem = prepare(instance, chosen.name)
+            problem = prepare(instance, chosen.name, backend=backend)
         except ValueError as error:
             raise InputError(f"{file}: {error}") from None
         common = dict(
@@ -95,7 +95,7 @@ def knapsack(
             solution_json=problem.chosen_items,
             show_solution=_shower(instance, problem),
             value_name="profit",
-            extra=_known(instance),
+            extra=_extra(instance, problem),
         )
         if chosen.name == "bidirectional":
             run_search(search_class=Bidirectional, target=problem.capacity, **common)
@@ -103,11 +103,17 @@ def knapsack(
             run_search(**common)
 
 
-def _known(instance):
-    if instance.known_optimum is None:
-        return None
-    known = instance.known_optimum
-    return lambda result: {"known_optimum": known, "matches_known": result.value == known}
+def _extra(instance, problem):
+    """JSON keys beyond the engine's: the file's optimum, and the work done while preparing."""
+
+    def keys(result):
+        more = {"core_nodes": problem.core_nodes}
+        if instance.known_optimum is not None:
+            more["known_optimum"] = instance.known_optimum
+            more["matches_known"] = result.value == instance.known_optimum
+        return more
+
+    return keys
 
 
 def _shower(instance, problem):

@@ -96,6 +96,7 @@ class Knapsack(NamedTuple):
     prefix_reduced: np.ndarray
     positive: int
     profit_gcd: int
+    core_nodes: int = 0  # nodes the engine spent on core subproblems while preparing (not in the search's stats)
 
     def space(self):
         """The engine's view; also clears the scratch arrays, so a problem value can be re-solved."""
@@ -699,7 +700,7 @@ def greedy(profits, weights, order, capacity):
     return value, chosen
 
 
-def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=None):
+def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=None, backend="numba"):
     """Build the :class:`Knapsack` problem value a strategy searches (see ``LAYOUTS``).
 
     Items that weigh nothing are taken and items heavier than the capacity left out before any
@@ -708,7 +709,8 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
     ``lagrange``, the incumbent is first improved by local search, the Lagrangian bound reduces
     further, and (``core_search``) the engine searches core subproblems (:func:`_core_incumbent`)
     for a better incumbent, after which both reductions run again. ``hint`` (a set of input
-    indices that fits) replaces the first incumbent if it is worth more.
+    indices that fits) replaces the first incumbent if it is worth more. ``backend`` runs the core
+    searches; their nodes are reported in ``Knapsack.core_nodes``.
     """
     check_range(instance)
     layout = LAYOUTS[strategy_name]
@@ -722,6 +724,7 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
     else:
         fixed_in = [j for j in range(n) if w[j] == 0]
         free = [j for j in range(n) if 0 < w[j] <= capacity]
+    core_nodes = 0
     order = ratio_order(p, w, free)
     value, chosen = greedy(p, w, order, capacity)
     lagrange = layout.get("lagrange", False) and bool(order)
@@ -752,7 +755,8 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
             break
         # A better incumbent from the engine on core subproblems, then reduce again with it.
         target = value - sum(p[j] for j in fixed_in if w[j] > 0)
-        better, chosen = _core_incumbent(p, w, order, capacity, lam, target, chosen)
+        better, chosen, nodes = _core_incumbent(p, w, order, capacity, lam, target, chosen, backend)
+        core_nodes += nodes
         if better <= target:
             break
         value += better - target
@@ -808,6 +812,7 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         prefix_reduced=prefix_reduced,
         positive=positive,
         profit_gcd=math.gcd(*(int(x) for x in profit)) or 1 if lagrange else 1,
+        core_nodes=core_nodes,
     )
 
 
@@ -1035,18 +1040,19 @@ CORE_NODES = 50_000  # node limit of each core search
 CORE_ROUNDS = 3  # core searches, each followed by both reductions, while they improve the incumbent
 
 
-def _core_incumbent(p, w, order, capacity, lam, target, chosen):
+def _core_incumbent(p, w, order, capacity, lam, target, chosen, backend):
     """Search core subproblems with the engine (``combo`` without core search): a window of
     ``order`` (lam order) around the break item is free, every other item keeps its value in
     the break solution, then (a large neighbourhood search) its value in the incumbent, whose
     window part is then the subproblem's first solution. Each window of ``CORE_HALVES`` is
     searched with up to ``CORE_NODES`` nodes; a window that would hold every item is not (that
-    is the search itself). Return (best value over ``order``'s items, chosen set)."""
+    is the search itself). Return (best value over ``order``'s items, chosen set, nodes searched)."""
     from backtrack import solve
 
     m = len(order)
     room = capacity
     pivot = 0
+    nodes = 0
     while pivot < m and w[order[pivot]] <= room and p[order[pivot]] > lam:
         room -= w[order[pivot]]
         pivot += 1
@@ -1065,12 +1071,13 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen):
             if sum(w[j] for j in outside) + sum(w[window[i]] for i in hint) > capacity:
                 hint = None
             problem = prepare(sub, "combo", core_search=False, hint=hint)
-            result = solve(problem, STRATEGIES["combo"], "optimize", node_limit=CORE_NODES)
+            result = solve(problem, STRATEGIES["combo"], "optimize", node_limit=CORE_NODES, backend=backend)
+            nodes += result.stats.nodes
             if result.solution is not None and result.value + outside_profit > target:
                 target = result.value + outside_profit
                 inside = {window[i] for i in problem.chosen_items(result.solution)}
                 chosen = (chosen - set(order)) | set(outside) | inside
-    return target, chosen
+    return target, chosen, nodes
 
 
 def _cardinality(profit, weight, capacity, start_value):
@@ -1094,7 +1101,7 @@ def solve_instance(instance, strategy_name=DEFAULT_STRATEGY, **options):
     from backtrack import solve
     from backtrack.bidirectional import solve_bidirectional
 
-    problem = prepare(instance, strategy_name)
+    problem = prepare(instance, strategy_name, backend=options.get("backend", "numba"))
     if strategy_name == "bidirectional":
         result = solve_bidirectional(problem, STRATEGIES[strategy_name], "optimize", target=problem.capacity, **options)
     else:
