@@ -322,3 +322,64 @@ def test_brute_force_helper_itself():
         )
         == 7
     )
+
+
+@st.composite
+def spanner_instances(draw, max_items=12):
+    """Pisinger-style spanner instances: every item a multiple of one of a few spanner items, so
+    there are few ratio classes, many identical items and whole-unit structure in each class."""
+    spanners = draw(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 12)), min_size=1, max_size=3))
+    n = draw(st.integers(1, max_items))
+    profits, weights = [], []
+    for _ in range(n):
+        p, w = draw(st.sampled_from(spanners))
+        a = draw(st.integers(1, 4))
+        profits.append(a * p)
+        weights.append(a * w)
+    capacity = draw(st.integers(0, sum(weights)))
+    return Instance("spanner", profits, weights, capacity)
+
+
+@settings(deadline=None, max_examples=300)
+@given(instance=spanner_instances())
+def test_combo_unit_bound_on_spanner_instances_matches_brute_force(instance):
+    """The whole-unit bound of ratio classes (unit_bound) never cuts an optimum."""
+    expected = brute_force(instance)
+    compiled, chosen = solve_instance(instance, "combo", backend="numba")
+    interpreted, chosen_py = solve_instance(instance, "combo", backend="python")
+    for result, items in ((compiled, chosen), (interpreted, chosen_py)):
+        assert result.status == "optimal"
+        assert result.value == expected
+        check_solution(instance, result, items)
+    assert compiled.stats.nodes == interpreted.stats.nodes
+
+
+@settings(deadline=None, max_examples=300)
+@given(instance=spanner_instances(max_items=10), data=st.data())
+def test_unit_bound_is_an_upper_bound_at_every_interval(instance, data):
+    """unit_bound directly: for any decided interval and decisions in it, no completion beats it
+    (also where prepare would not use it: few items per ratio class)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "UNIT_CLASS_SIZE", 0)
+        problem = prepare(instance, "combo", core_search=False)
+    if problem.lam != 0 or problem.unit_weight[0] == 0:
+        return
+    m = problem.profit.shape[0]
+    lo = data.draw(st.integers(0, m))
+    hi = data.draw(st.integers(lo, m))
+    decided = [data.draw(st.integers(0, 1)) for _ in range(hi - lo)]
+    p, w = problem.profit.tolist(), problem.weight.tolist()
+    base_p = problem.base_profit + sum(p[:lo]) + sum(pj for pj, x in zip(p[lo:hi], decided, strict=True) if x)
+    base_w = sum(w[:lo]) + sum(wj for wj, x in zip(w[lo:hi], decided, strict=True) if x)
+    free = list(range(lo)) + list(range(hi, m))
+    best = model.NO_BOUND
+    for mask in range(1 << len(free)):
+        profit, weight = base_p - sum(p[:lo]), base_w - sum(w[:lo])
+        for bit, j in enumerate(free):
+            if mask >> bit & 1:
+                profit += p[j]
+                weight += w[j]
+        if weight <= problem.capacity:
+            best = max(best, profit)
+    bound = model.unit_bound(problem, base_p, base_w, lo, hi)
+    assert bound >= best
