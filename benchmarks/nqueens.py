@@ -178,6 +178,16 @@ def _cp_sat_run(spec, time_limit, context):
     return {"status": "limit", "answer": counter.count, "time_s": elapsed}
 
 
+def _nucs_run(spec, time_limit, context):
+    from nucs.examples.queens.queens_problem import QueensProblem
+    from nucs.solvers.backtrack_solver import BacktrackSolver
+
+    started = time.perf_counter()
+    solver = BacktrackSolver(QueensProblem(spec["n"]))
+    count = sum(1 for _ in solver.solve())  # NuCS's own example model; no time limit of its own
+    return {"status": "complete", "answer": count, "time_s": time.perf_counter() - started}
+
+
 def _module_missing(module, package):
     def check(context):
         try:
@@ -206,6 +216,16 @@ PEERS = {
         warmup=False,
         available=_module_missing("constraint", "python-constraint2"),
         prepare=lambda: importlib.import_module("constraint"),
+        stops_itself=False,
+    ),
+    "nucs": Solver(
+        name="nucs",
+        run=_nucs_run,
+        kind="peer",
+        description="NuCS (numba CP solver), its own queens example model, solutions iterated",
+        warmup=True,  # the first run compiles (or loads numba's cache)
+        warm_spec=lambda spec: {"n": min(spec["n"], 8)},
+        available=_module_missing("nucs", "nucs"),
         stops_itself=False,
     ),
     "cp-sat": Solver(
