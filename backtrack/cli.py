@@ -37,8 +37,16 @@ class ReaderGone(Exception):
 # ---------------------------------------------------------------- shared options
 
 
-def search_options(goals, default_goal):
-    """Options every problem command shares: the goal, strategy, backend, limits and output."""
+def search_options(goals, default_goal, strategies=None):
+    """Options every problem command shares: the goal, strategy, backend, limits and output.
+
+    With ``strategies`` (name -> Strategy), ``--list-strategies`` lists them before any argument
+    is checked, so it needs no instance.
+    """
+
+    def list_and_exit(ctx, param, value):
+        if value and not ctx.resilient_parsing:
+            pick_strategy(strategies, None, None, True)
 
     def decorate(command):
         flags = {
@@ -65,7 +73,12 @@ def search_options(goals, default_goal):
         ]
         options += [
             click.option("--strategy", "strategy", default=None, help="pruning strategy (see --list-strategies)"),
-            click.option("--list-strategies", is_flag=True, help="list the strategies and exit"),
+            click.option(
+                "--list-strategies",
+                is_flag=True,
+                help="list the strategies and exit",
+                **({"is_eager": True, "callback": list_and_exit} if strategies else {}),
+            ),
             click.option(
                 "--backend",
                 type=click.Choice(["numba", "python"]),

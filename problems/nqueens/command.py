@@ -14,7 +14,7 @@ def _show_board(columns):
 
 @click.command()
 @click.argument("n", type=click.IntRange(min=1))
-@search_options(goals=("count", "first", "all"), default_goal="count")
+@search_options(goals=("count", "first", "all"), default_goal="count", strategies=STRATEGIES)
 def nqueens(n, goal, strategy, list_strategies, backend, time_limit, node_limit, as_json, quiet):
     """Place N queens on an N x N board, no two attacking (OEIS A000170 counts them).
 
