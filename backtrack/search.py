@@ -125,34 +125,29 @@ def run_slice(strategy, problem, s, goal, budget):
     event = EV_BUDGET
     stop = False
     # The outer loop opens a level (chooses its variable, orders its values) on each descent;
-    # the inner loop tries that level's values and backtracks. The current level's variable,
-    # candidate count and next position live in locals; `levels` keeps them for the levels above.
+    # the inner loop tries that level's values and backtracks.
     while not stop:
         if resuming:
             resuming = False
-            var = levels[depth, LV_VAR]
-            candidates = np.uint64(levels[depth, LV_COUNT])
-            position = np.uint64(levels[depth, LV_NEXT])
         else:
             if np.int64(depth) < prefix_length:
                 # A forced decision is tried only if its value is still in the variable's domain.
                 var = s.prefix[depth, 0]
                 s.values[depth, 0] = s.prefix[depth, 1]
-                found_in_domain = dom_contains(s.domains, var, s.prefix[depth, 1])
-                candidates = np.uint64(1) if found_in_domain else np.uint64(0)
+                levels[depth, LV_COUNT] = 1 if dom_contains(s.domains, var, s.prefix[depth, 1]) else 0
             else:
                 if np.int64(depth) < order_length:
                     var = s.order[depth]
                 else:
                     var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, np.int64(depth))
-                candidates = np.uint64(
-                    hooks.order_values(strategy, problem, states[depth], s.domains, assign, var, s.values[depth])
+                levels[depth, LV_COUNT] = hooks.order_values(
+                    strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
                 )
             levels[depth, LV_VAR] = var
-            levels[depth, LV_COUNT] = candidates
-            position = np.uint64(0)
+            levels[depth, LV_NEXT] = 0
         while True:
-            if position == candidates:
+            position = np.uint64(levels[depth, LV_NEXT])
+            if position == np.uint64(levels[depth, LV_COUNT]):
                 # This level is exhausted: undo the decision of the level above.
                 if depth == np.uint64(0):
                     ctl[CTL_PHASE] = 2
@@ -160,10 +155,7 @@ def run_slice(strategy, problem, s, goal, budget):
                     stop = True
                     break
                 depth -= ONE
-                var = levels[depth, LV_VAR]
-                candidates = np.uint64(levels[depth, LV_COUNT])
-                position = np.uint64(levels[depth, LV_NEXT])
-                assign[var] = -1
+                assign[levels[depth, LV_VAR]] = -1
                 if hooks.uses_domains(strategy):
                     undo_to(s.domains, levels[depth, LV_MARK])
                 continue
@@ -171,8 +163,9 @@ def run_slice(strategy, problem, s, goal, budget):
                 event = EV_BUDGET
                 stop = True
                 break
+            var = levels[depth, LV_VAR]
             value = s.values[depth, position]
-            position += ONE
+            levels[depth, LV_NEXT] = position + ONE
             nodes += 1
             if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
                 cut_feasibility += 1
@@ -206,7 +199,6 @@ def run_slice(strategy, problem, s, goal, budget):
             if depth + ONE > deepest:
                 deepest = depth + ONE
             if depth + ONE < leaf_depth:
-                levels[depth, LV_NEXT] = position
                 depth += ONE
                 break
             # A complete assignment.
@@ -252,7 +244,6 @@ def run_slice(strategy, problem, s, goal, budget):
                 event = found
                 stop = True
                 break
-    levels[depth, LV_NEXT] = position  # where to resume
     ctl[CTL_DEPTH] = np.int64(depth)
     ctl[CTL_COUNT] = count
     stats[ST_NODES] = nodes
