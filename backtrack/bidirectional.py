@@ -42,7 +42,7 @@ from numba.extending import register_jitable as jitable
 
 from backtrack import search
 from backtrack.compiled import compile_for
-from backtrack.solver import BACKENDS, PRUNING_KINDS, Progress, Result, Stats, Streaming
+from backtrack.solver import PRUNING_KINDS, Progress, Result, Stats, Streaming, check_arguments
 
 JOINS = ("exact", "best")
 _JOIN_GOALS = {"exact": ("first", "count", "all"), "best": ("optimize",)}
@@ -378,15 +378,9 @@ class Bidirectional(Streaming):
             raise ValueError(f"join must be one of {', '.join(JOINS)}, not {join!r}")
         if goal not in _JOIN_GOALS[join]:
             raise ValueError(f"join {join!r} serves goals {', '.join(_JOIN_GOALS[join])}, not {goal!r}")
-        if backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
         if low_memory and goal not in ("first", "count"):
             raise ValueError("low_memory (Schroeppel-Shamir) serves goals first and count")
-        if not isinstance(problem, strategy.problem_type):
-            raise TypeError(f"strategy {strategy.name!r} is for {strategy.problem_type.__name__} problems")
-        for name, limit in (("time_limit", time_limit), ("node_limit", node_limit)):
-            if limit is not None and limit <= 0:
-                raise ValueError(f"{name} must be positive")
+        check_arguments(problem, strategy, backend, time_limit=time_limit, node_limit=node_limit)
         self.problem = problem
         self.strategy = strategy
         self.goal = goal

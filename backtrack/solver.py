@@ -72,6 +72,17 @@ class Progress:
     elapsed_s: float
 
 
+def check_arguments(problem, strategy, backend, **limits):
+    """Refuse a backend we do not have, a strategy for another problem type, a limit <= 0."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    if not isinstance(problem, strategy.problem_type):
+        raise TypeError(f"strategy {strategy.name!r} is for {strategy.problem_type.__name__} problems")
+    for name, limit in limits.items():
+        if limit is not None and limit <= 0:
+            raise ValueError(f"{name} must be positive")
+
+
 class Streaming:
     """What every search offers: ``stream()`` its solutions as they are found, iterate it (goals
     first and all), or ``run()`` it to the end; ``result`` holds the :class:`Result` afterwards."""
@@ -121,13 +132,9 @@ class Search(Streaming):
     ):
         if goal not in GOALS:
             raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
-        if backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
-        if not isinstance(problem, strategy.problem_type):
-            raise TypeError(f"strategy {strategy.name!r} is for {strategy.problem_type.__name__} problems")
-        for name, limit in (("time_limit", time_limit), ("node_limit", node_limit), ("solution_limit", solution_limit)):
-            if limit is not None and limit <= 0:
-                raise ValueError(f"{name} must be positive")
+        check_arguments(
+            problem, strategy, backend, time_limit=time_limit, node_limit=node_limit, solution_limit=solution_limit
+        )
         self.problem = problem
         self.strategy = strategy
         self.goal = goal
