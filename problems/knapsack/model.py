@@ -530,34 +530,13 @@ def lagrangian_bound(problem, state, domains, assign):
 @jitable
 def better_lagrangian_first(problem, state, domains, assign, var, out):
     """``order_values`` of ``combo``: as :func:`better_bound_first` with the Lagrangian bound."""
-    depth = state[DEPTH]
-    lo = problem.lo_at[depth + 1]
-    hi = problem.hi_at[depth + 1]
-    kept = 1 if var < problem.pivot else 0
-    profit_in = state[PROFIT]
-    weight_in = state[WEIGHT]
-    count_in = state[COUNT]
-    if var >= problem.pivot:
-        profit_in += problem.profit[var]
-        weight_in += problem.weight[var]
-        count_in += 1
-    profit_out = state[PROFIT]
-    weight_out = state[WEIGHT]
-    count_out = state[COUNT]
-    if var < problem.pivot:
-        profit_out -= problem.profit[var]
-        weight_out -= problem.weight[var]
-        count_out -= 1
+    lo = problem.lo_at[state[DEPTH] + 1]
+    hi = problem.hi_at[state[DEPTH] + 1]
+    profit_in, weight_in, count_in = child_totals(problem, state, var, 1)
+    profit_out, weight_out, count_out = child_totals(problem, state, var, 0)
     bound_in = lagrangian_interval_bound(problem, profit_in, weight_in, count_in, lo, hi)
     bound_out = lagrangian_interval_bound(problem, profit_out, weight_out, count_out, lo, hi)
-    first = kept
-    if bound_in > bound_out:
-        first = 1
-    elif bound_out > bound_in:
-        first = 0
-    out[0] = first
-    out[1] = 1 - first
-    return 2
+    return higher_bound_first(problem, var, bound_in, bound_out, out)
 
 
 # ---------------------------------------------------------------- decisions
@@ -633,26 +612,25 @@ def take_first(problem, state, domains, assign, var, out):
 
 
 @jitable
-def better_bound_first(problem, state, domains, assign, var, out):
-    """``order_values`` of the core strategies: the child with the higher LP bound first (ties:
-    the break solution's value), so good states reach the dominance memo early."""
-    depth = state[DEPTH]
-    lo = problem.lo_at[depth + 1]
-    hi = problem.hi_at[depth + 1]
-    kept = 1 if var < problem.pivot else 0
-    profit_in = state[PROFIT]
-    weight_in = state[WEIGHT]
-    if var >= problem.pivot:
-        profit_in += problem.profit[var]
-        weight_in += problem.weight[var]
-    profit_out = state[PROFIT]
-    weight_out = state[WEIGHT]
+def child_totals(problem, state, var, value):
+    """(profit, weight, count) of the child that gives ``var`` the value ``value``."""
+    profit, weight, count = state[PROFIT], state[WEIGHT], state[COUNT]
     if var < problem.pivot:
-        profit_out -= problem.profit[var]
-        weight_out -= problem.weight[var]
-    bound_in = interval_bound(problem, profit_in, weight_in, lo, hi)
-    bound_out = interval_bound(problem, profit_out, weight_out, lo, hi)
-    first = kept
+        if value == 0:
+            profit -= problem.profit[var]
+            weight -= problem.weight[var]
+            count -= 1
+    elif value == 1:
+        profit += problem.profit[var]
+        weight += problem.weight[var]
+        count += 1
+    return profit, weight, count
+
+
+@jitable
+def higher_bound_first(problem, var, bound_in, bound_out, out):
+    """Write the value whose child has the higher bound first (ties: the break solution's value)."""
+    first = 1 if var < problem.pivot else 0
     if bound_in > bound_out:
         first = 1
     elif bound_out > bound_in:
@@ -660,6 +638,19 @@ def better_bound_first(problem, state, domains, assign, var, out):
     out[0] = first
     out[1] = 1 - first
     return 2
+
+
+@jitable
+def better_bound_first(problem, state, domains, assign, var, out):
+    """``order_values`` of the core strategies: the child with the higher LP bound first (ties:
+    the break solution's value), so good states reach the dominance memo early."""
+    lo = problem.lo_at[state[DEPTH] + 1]
+    hi = problem.hi_at[state[DEPTH] + 1]
+    profit_in, weight_in, _ = child_totals(problem, state, var, 1)
+    profit_out, weight_out, _ = child_totals(problem, state, var, 0)
+    bound_in = interval_bound(problem, profit_in, weight_in, lo, hi)
+    bound_out = interval_bound(problem, profit_out, weight_out, lo, hi)
+    return higher_bound_first(problem, var, bound_in, bound_out, out)
 
 
 # ---------------------------------------------------------------- propagation (strategy reduction)
