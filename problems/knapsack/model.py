@@ -148,33 +148,45 @@ def last_within(prefix, start, stop, limit):
 
 
 @jitable
+def lp_fill(prefix_weight, prefix_value, value, weight, start, stop_max, residual):
+    """LP value of filling ``residual`` capacity with items ``[start, stop_max)`` in their order
+    (the prefix sums and per-item arrays give the value each item counts for)."""
+    if start >= stop_max:
+        return 0
+    stop = last_within(prefix_weight, start, stop_max, prefix_weight[start] + residual)
+    gain = prefix_value[stop] - prefix_value[start]
+    if stop < stop_max:
+        room = residual - (prefix_weight[stop] - prefix_weight[start])
+        gain += room * value[stop] // weight[stop]
+    return gain
+
+
+@jitable
+def lp_removal(prefix_weight, prefix_value, value, weight, stop, excess):
+    """LP cost (rounded up) of removing ``excess`` weight from items ``[0, stop)``, last item
+    first; -1 if they weigh less than ``excess``."""
+    if prefix_weight[stop] < excess:
+        return -1
+    # Items [part, stop) cover the excess and [part + 1, stop) do not: those are removed whole,
+    # item `part` covers the rest (> 0) in part.
+    part = last_within(prefix_weight, 0, stop, prefix_weight[stop] - excess)
+    rest = excess - (prefix_weight[stop] - prefix_weight[part + 1])
+    w = weight[part]
+    return prefix_value[stop] - prefix_value[part + 1] + (rest * value[part] + w - 1) // w
+
+
+@jitable
 def fill_from(problem, start, residual):
     """LP value of filling ``residual`` capacity with items ``[start, n)`` in ratio order."""
-    pw = problem.prefix_weight
-    pp = problem.prefix_profit
     n = problem.profit.shape[0]
-    stop = last_within(pw, start, n, pw[start] + residual)
-    gain = pp[stop] - pp[start]
-    if stop < n:
-        room = residual - (pw[stop] - pw[start])
-        gain += room * problem.profit[stop] // problem.weight[stop]
-    return gain
+    return lp_fill(problem.prefix_weight, problem.prefix_profit, problem.profit, problem.weight, start, n, residual)
 
 
 @jitable
 def removal_cost(problem, stop, excess):
     """LP cost (rounded up) of removing ``excess`` weight from items ``[0, stop)``, lowest ratio
     first; -1 if they weigh less than ``excess``."""
-    pw = problem.prefix_weight
-    pp = problem.prefix_profit
-    if pw[stop] < excess:
-        return -1
-    # Items [part, stop) cover the excess and [part + 1, stop) do not: those are removed whole,
-    # item `part` covers the rest (> 0) in part.
-    part = last_within(pw, 0, stop, pw[stop] - excess)
-    rest = excess - (pw[stop] - pw[part + 1])
-    w = problem.weight[part]
-    return pp[stop] - pp[part + 1] + (rest * problem.profit[part] + w - 1) // w
+    return lp_removal(problem.prefix_weight, problem.prefix_profit, problem.profit, problem.weight, stop, excess)
 
 
 @jitable
@@ -238,30 +250,14 @@ def martello_toth_bound(problem, state, domains, assign):
 @jitable
 def reduced_fill_from(problem, start, residual):
     """LP value, in reduced profits, of filling ``residual`` with items ``[start, positive)``."""
-    stop_max = problem.positive
-    if start >= stop_max:
-        return 0
-    pw = problem.prefix_weight
-    pr = problem.prefix_reduced
-    stop = last_within(pw, start, stop_max, pw[start] + residual)
-    gain = pr[stop] - pr[start]
-    if stop < stop_max:
-        room = residual - (pw[stop] - pw[start])
-        gain += room * problem.reduced[stop] // problem.weight[stop]
-    return gain
+    pw, pr = problem.prefix_weight, problem.prefix_reduced
+    return lp_fill(pw, pr, problem.reduced, problem.weight, start, problem.positive, residual)
 
 
 @jitable
 def reduced_removal_cost(problem, stop, excess):
     """As :func:`removal_cost` in reduced profits (items ``[0, stop)``, ``stop <= positive``)."""
-    pw = problem.prefix_weight
-    pr = problem.prefix_reduced
-    if pw[stop] < excess:
-        return -1
-    part = last_within(pw, 0, stop, pw[stop] - excess)
-    rest = excess - (pw[stop] - pw[part + 1])
-    w = problem.weight[part]
-    return pr[stop] - pr[part + 1] + (rest * problem.reduced[part] + w - 1) // w
+    return lp_removal(problem.prefix_weight, problem.prefix_reduced, problem.reduced, problem.weight, stop, excess)
 
 
 @jitable
