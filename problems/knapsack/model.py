@@ -43,7 +43,9 @@ PROFIT, WEIGHT, DEPTH, COUNT = 0, 1, 2, 3  # slots of the state row
 STATE_WIDTH = 4
 NO_BOUND = -(1 << 62)  # bound of a node that cannot be completed feasibly
 SAFE_LIMIT = 1 << 62  # products and totals must stay below this (int64 arithmetic in hooks)
-MEMO_ENTRIES = 1 << 20  # states kept by the dominance memo, over all depths (2 x 8 MiB)
+PARETO_ENTRIES = 1 << 20  # states kept by the Pareto lists of the dominance memo, over all depths (2 x 8 MiB)
+MEMO_ENTRIES = 1 << 23  # weights covered by the memo's windows, over all depths (64 MiB)
+MEMO_SIZE, MEMO_START, MEMO_LENGTH, MEMO_LOW = 0, 1, 2, 3  # columns of Knapsack.memo_index
 MAX_BIDIRECTIONAL = 50  # items: each half lists up to 2^25 (weight, profit) pairs
 
 
@@ -59,8 +61,11 @@ class Knapsack(NamedTuple):
     starts the root state's ``PROFIT`` (so profits in states, bounds and ``incumbent`` are whole
     solution values). ``min_count``/``max_count`` bound the number of free items of any solution
     better than the greedy one. ``incumbent`` (int64[1]) tracks the best value found (scratch,
-    read by ``propagate``); ``memo_*`` are the dominance memo's scratch arrays (per depth, a Pareto
-    list of (weight, profit) sorted by weight). ``start_value``/``start_choice`` are the greedy
+    read by ``propagate``); ``memo_*`` is the dominance memo (see :func:`dominated_by_earlier`):
+    per depth ``d``, a Pareto list of (weight, profit) sorted by weight in ``memo_lists[0, d]`` and
+    ``memo_lists[1, d]``, and for the states beyond a full list a window of node weights
+    (``memo_index[d]``: list size, start in ``memo_best``, length, lowest weight) holding for each
+    weight the best profit recorded at that weight or less. ``start_value``/``start_choice`` are the greedy
     incumbent handed to the engine (or -1 and empty).
 
     Lagrangian relaxation of the cardinality constraint (``combo``): ``lam`` (int, 0 if unused)
@@ -91,9 +96,9 @@ class Knapsack(NamedTuple):
     min_count: int
     max_count: int
     incumbent: np.ndarray
-    memo_weight: np.ndarray
-    memo_profit: np.ndarray
-    memo_size: np.ndarray
+    memo_lists: np.ndarray
+    memo_index: np.ndarray
+    memo_best: np.ndarray
     start_value: int
     start_choice: np.ndarray
     lam: int
@@ -111,7 +116,8 @@ class Knapsack(NamedTuple):
     def space(self):
         """The engine's view; also clears the scratch arrays, so a problem value can be re-solved."""
         n = self.profit.shape[0]
-        self.memo_size[:] = 0
+        self.memo_index[:, MEMO_SIZE] = 0
+        self.memo_best.fill(NO_BOUND)
         self.incumbent[0] = self.start_value
         state = np.zeros(STATE_WIDTH, np.int64)
         state[PROFIT] = self.base_profit + self.prefix_profit[self.pivot]
@@ -701,25 +707,12 @@ def cardinality_cut(problem, state):
 
 
 @jitable
-def dominated_by_earlier(problem, state, assign, depth):
-    """``dominated`` of ``combo``: cut a node whose (profit, weight) is dominated by an earlier
-    node at the same depth (profit >= and weight <=), or that fails the cardinality bound.
-
-    Sound for goal optimize because the branching order is fixed (every node at a depth has
-    decided the same items, so the dominating node has every completion of this one, at least
-    as profitable) and the search is depth-first: an earlier node at the same depth has had its
-    subtree searched to the end, or cut by a test that proves it cannot beat the incumbent
-    (bound, reduction, dominance), and the incumbent only improves. The memo keeps, per depth,
-    the Pareto list of (weight, profit) seen, sorted by weight with profits increasing; when a
-    depth's list is full new states are not recorded (fewer cuts, never a wrong one).
-    """
-    if cardinality_cut(problem, state):
-        return True
-    profit = state[PROFIT]
-    weight = state[WEIGHT]
-    ws = problem.memo_weight[depth]
-    ps = problem.memo_profit[depth]
-    size = problem.memo_size[depth]
+def pareto_dominated(problem, depth, weight, profit):
+    """Is (weight, profit) dominated by a state of the Pareto list of ``depth``? If not, the list
+    takes it (dropping the states it dominates); returns -1 if the list is full and did not."""
+    ws = problem.memo_lists[0, depth]
+    ps = problem.memo_lists[1, depth]
+    size = problem.memo_index[depth, MEMO_SIZE]
     # The last entry with weight <= ours has the highest profit among all such entries.
     low = 0
     high = size
@@ -731,7 +724,7 @@ def dominated_by_earlier(problem, state, assign, depth):
             high = mid
     at = low  # entries [0, at) weigh <= weight
     if at > 0 and ps[at - 1] >= profit:
-        return True
+        return 1
     start = at
     if at > 0 and ws[at - 1] == weight:
         start = at - 1  # same weight, less profit: replaced
@@ -740,7 +733,7 @@ def dominated_by_earlier(problem, state, assign, depth):
         stop += 1  # entries [start, stop) are dominated by the new state
     capacity = ws.shape[0]
     if stop == start and size == capacity:
-        return False
+        return -1
     shift = 1 - (stop - start)
     if shift > 0:
         for i in range(size - 1, stop - 1, -1):
@@ -752,7 +745,53 @@ def dominated_by_earlier(problem, state, assign, depth):
             ps[i + shift] = ps[i]
     ws[start] = weight
     ps[start] = profit
-    problem.memo_size[depth] = size + shift
+    problem.memo_index[depth, MEMO_SIZE] = size + shift
+    return 0
+
+
+@jitable
+def memo_record(problem, depth, weight, profit):
+    """Record a state at ``depth``: raise the prefix maxima from its weight on (a state lighter
+    than the window counts as weighing its bottom: weaker, still sound; one heavier than the
+    window is not recorded)."""
+    best = problem.memo_best
+    i = problem.memo_index[depth, MEMO_START] + max(weight - problem.memo_index[depth, MEMO_LOW], 0)
+    stop = problem.memo_index[depth, MEMO_START] + problem.memo_index[depth, MEMO_LENGTH]
+    while i < stop and best[i] < profit:
+        best[i] = profit
+        i += 1
+
+
+@jitable
+def dominated_by_earlier(problem, state, assign, depth):
+    """``dominated`` of ``combo``: cut a node whose (profit, weight) is dominated by an earlier
+    node at the same depth (profit >= and weight <=), or that fails the cardinality bound.
+
+    Sound for goal optimize because the branching order is fixed (every node at a depth has
+    decided the same items, so the dominating node has every completion of this one, at least
+    as profitable) and the search is depth-first: an earlier node at the same depth has had its
+    subtree searched to the end, or cut by a test that proves it cannot beat the incumbent
+    (bound, reduction, dominance), and the incumbent only improves. The memo keeps, per depth,
+    the Pareto list of (weight, profit) seen (:func:`pareto_dominated`); once it is full, further
+    states go to a window of weights (:func:`_memo_windows`) that holds, for each weight w, the
+    best profit seen with a weight up to w: a query reads one entry, a record raises the entries
+    from its weight up to the next better state. States outside the window are recorded weaker
+    or not at all (fewer cuts, never a wrong one).
+    """
+    if cardinality_cut(problem, state):
+        return True
+    weight = state[WEIGHT]
+    profit = state[PROFIT]
+    listed = pareto_dominated(problem, depth, weight, profit)
+    if listed >= 0:
+        return listed == 1
+    # The Pareto list of this depth is full: the states beyond it are in the window.
+    if weight < problem.memo_index[depth, MEMO_LOW]:
+        return False  # no state of the window is known to weigh less
+    offset = min(weight - problem.memo_index[depth, MEMO_LOW], problem.memo_index[depth, MEMO_LENGTH] - 1)
+    if problem.memo_best[problem.memo_index[depth, MEMO_START] + offset] >= profit:
+        return True
+    memo_record(problem, depth, weight, profit)
     return False
 
 
@@ -1016,7 +1055,8 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         hi_at = np.arange(m + 1, dtype=np.int64)
     min_count, max_count = _cardinality(profit, weight, capacity, start_value - base_profit)
     class_start, class_end, unit_profit, unit_weight = _ratio_classes(profit, weight, lagrange and lam == 0)
-    slots = max(1, min(MEMO_ENTRIES // (m + 1), 1 << 16)) if layout["memo"] else 1
+    slots = max(1, min(PARETO_ENTRIES // (m + 1), 1 << 16)) if layout["memo"] else 1
+    memo_start, memo_length, memo_low = _memo_windows(prefix_weight, lo_at, hi_at, capacity, pivot, layout["memo"])
     start_choice = np.array([1 if j in chosen else 0 for j in items], np.int64)
     return Knapsack(
         profit=profit,
@@ -1034,9 +1074,9 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         min_count=min_count,
         max_count=max_count,
         incumbent=np.zeros(1, np.int64),
-        memo_weight=np.zeros((m + 1, slots), np.int64),
-        memo_profit=np.zeros((m + 1, slots), np.int64),
-        memo_size=np.zeros(m + 1, np.int64),
+        memo_lists=np.zeros((2, m + 1, slots), np.int64),
+        memo_index=np.stack([np.zeros(m + 1, np.int64), memo_start, memo_length, memo_low], axis=1),
+        memo_best=np.empty(int(memo_start[-1] + memo_length[-1]), np.int64),  # filled by space()
         start_value=start_value,
         start_choice=start_choice if start_value >= 0 else np.zeros(0, np.int64),
         lam=lam,
@@ -1089,6 +1129,35 @@ def _ratio_classes(profit, weight, used):
     if len(seen) * UNIT_CLASS_SIZE > m:
         return start, end, up, np.zeros(m, np.int64)
     return start, end, up, uw
+
+
+def _memo_windows(prefix_weight, lo_at, hi_at, capacity, pivot, used):
+    """(start, length, low) of each depth's memo window (int64 arrays, see :class:`Knapsack`).
+
+    A node at depth ``d`` weighs ``pw[lo]`` (the items left of its decided interval) plus at most
+    ``min(pw[hi] - pw[lo], capacity)``; the window covers those weights, or, when the total would
+    exceed ``MEMO_ENTRIES``, the widest equal cap of them centred on the break solution's weight
+    (the states of the hard instances looked at lie within about 10^4 of it). Unused: one entry per depth.
+    """
+    depths = len(lo_at)
+    if not used:
+        return np.arange(depths, dtype=np.int64), np.ones(depths, np.int64), np.zeros(depths, np.int64)
+    bottom = prefix_weight[lo_at]
+    span = np.minimum(prefix_weight[hi_at] - bottom, capacity) + 1
+    cap = int(span.max())
+    if int(span.sum()) > MEMO_ENTRIES:
+        low, high = 1, cap  # the largest cap whose total fits
+        while low < high:
+            mid = (low + high + 1) // 2
+            if int(np.minimum(span, mid).sum()) <= MEMO_ENTRIES:
+                low = mid
+            else:
+                high = mid - 1
+        cap = low
+    length = np.minimum(span, cap)
+    low = np.clip(prefix_weight[pivot] - length // 2, bottom, bottom + span - length)
+    start = np.concatenate(([0], np.cumsum(length)[:-1]))
+    return start.astype(np.int64), length.astype(np.int64), low.astype(np.int64)
 
 
 def _lp_without(p, w, pp, pw, idx, cap):

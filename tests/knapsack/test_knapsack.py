@@ -6,6 +6,7 @@ import itertools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -93,6 +94,42 @@ def test_combo_core_search_matches_brute_force(instance):
         check_solution(instance, result, items)
     assert compiled.stats.nodes == interpreted.stats.nodes
     assert chosen == chosen_py
+
+
+@pytest.mark.parametrize("window", [1 << 20, 40])
+@settings(deadline=None, max_examples=80)
+@given(instance=instances(max_items=12))
+def test_combo_memo_windows_match_brute_force(window, instance):
+    # One state per depth in the Pareto lists, so that the states beyond them go to the weight
+    # windows: whole (1 << 20) or capped (40 weights over all depths: states lighter than a window
+    # recorded at its bottom, heavier ones not recorded).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "PARETO_ENTRIES", 1)
+        patch.setattr(model, "MEMO_ENTRIES", window)
+        expected = brute_force(instance)
+        compiled, chosen = solve_instance(instance, "combo", backend="numba")
+        interpreted, chosen_py = solve_instance(instance, "combo", backend="python")
+    for result, items in ((compiled, chosen), (interpreted, chosen_py)):
+        assert result.status == "optimal"
+        assert result.value == expected
+        check_solution(instance, result, items)
+    assert compiled.stats.nodes == interpreted.stats.nodes
+    assert compiled.stats.pruned == interpreted.stats.pruned
+
+
+def test_memo_windows_cover_the_weights_of_each_depth():
+    prefix_weight = np.array([0, 5, 12, 20, 29], np.int64)
+    lo_at, hi_at = np.array([2, 1, 1, 0, 0]), np.array([2, 2, 3, 3, 4])
+    start, length, low = model._memo_windows(prefix_weight, lo_at, hi_at, 25, 2, True)
+    assert length.tolist() == [1, 8, 16, 21, 26]  # min(decided weight, capacity) + 1
+    assert low.tolist() == prefix_weight[lo_at].tolist()
+    assert start.tolist() == [0, 1, 9, 25, 46]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "MEMO_ENTRIES", 40)
+        start, length, low = model._memo_windows(prefix_weight, lo_at, hi_at, 25, 2, True)
+    assert length.sum() <= 40 and length.tolist() == [1, 8, 10, 10, 10]
+    # Capped windows are centred on the break solution's weight, within the possible weights.
+    assert low.tolist() == [12, 5, 7, 7, 7]
 
 
 def test_problem_value_can_be_solved_twice():
