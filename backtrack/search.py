@@ -127,7 +127,7 @@ def run_slice(strategy, problem, s, goal, budget):
     order_length = ctl[CTL_ORDER]
     leaf_depth = np.uint64(ctl[CTL_LEAF_DEPTH])
     # Counters live in locals during the slice (registers, no aliasing) and are stored on exit.
-    nodes = stats[ST_NODES]
+    left = budget  # nodes this slice may still take
     cut_feasibility = stats[ST_CUT_FEASIBILITY]
     cut_propagation = stats[ST_CUT_PROPAGATION]
     cut_dominance = stats[ST_CUT_DOMINANCE]
@@ -135,7 +135,6 @@ def run_slice(strategy, problem, s, goal, budget):
     solutions = stats[ST_SOLUTIONS]
     deepest = np.uint64(stats[ST_MAX_DEPTH])
     count = ctl[CTL_COUNT]
-    stop_at = nodes + budget
     event = EV_BUDGET
     stop = False
     # The outer loop opens a level (chooses its variable, orders its values) on each descent;
@@ -185,7 +184,7 @@ def run_slice(strategy, problem, s, goal, budget):
                 if hooks.uses_domains(strategy):
                     undo_to(s.domains, levels[depth, LV_MARK])
                 continue
-            if nodes >= stop_at:
+            if left <= 0:
                 event = EV_BUDGET
                 stop = True
                 break
@@ -196,7 +195,7 @@ def run_slice(strategy, problem, s, goal, budget):
             else:
                 value = s.values[depth, position]
                 levels[depth, LV_NEXT] = position + ONE
-            nodes += 1
+            left -= 1
             if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
                 cut_feasibility += 1
                 continue
@@ -277,7 +276,7 @@ def run_slice(strategy, problem, s, goal, budget):
                 break
     ctl[CTL_DEPTH] = np.int64(depth)
     ctl[CTL_COUNT] = count
-    stats[ST_NODES] = nodes
+    stats[ST_NODES] += budget - left
     stats[ST_CUT_FEASIBILITY] = cut_feasibility
     stats[ST_CUT_PROPAGATION] = cut_propagation
     stats[ST_CUT_DOMINANCE] = cut_dominance
