@@ -414,6 +414,7 @@ class Bidirectional(Streaming):
             leaf_depth=k,
             out_rows=CHUNK,
             out_dtype=object if self.exact_ints else np.int64,
+            value_bits=self.strategy.has_value_bits,
         )
         arrays.ctl[search.CTL_SENSE] = self.sense
         return arrays

@@ -24,6 +24,10 @@ select_variable     (problem, state, domains, assign, depth) -> var             
 order_values        (problem, state, domains, assign, var, out) -> count         domain, ascending
 summarize           (problem, state, assign) -> (key, value) of a half's leaf     (0, objective)
                     (bidirectional search joins the two halves on the key)
+value_bits          (problem, state, domains, assign, var) -> int: the           not used
+                    candidate values as a bit word (bit v set: try value v),
+                    tried lowest first; replaces ``order_values`` when values
+                    are below 63 (the loop pops bits as a C bitboard does)
 ==================  ==========================================================  ================
 
 ``is_feasible`` sees the parent's state (before the decision); every other hook that follows a
@@ -47,6 +51,7 @@ HOOK_NAMES = (
     "select_variable",
     "order_values",
     "summarize",
+    "value_bits",
 )
 
 
@@ -117,6 +122,12 @@ def ascending_values(problem, state, domains, assign, var, out):
 
 
 @register_jitable
+def no_value_bits(problem, state, domains, assign, var):
+    """Default ``value_bits`` (never consulted: ``order_values`` gives the values)."""
+    return 0
+
+
+@register_jitable
 def no_summary(problem, state, assign):
     """Default ``summarize``: no key (a problem must define it to be searched bidirectionally)."""
     return 0, 0
@@ -134,6 +145,7 @@ DEFAULTS = {
     "select_variable": first_unassigned,
     "order_values": ascending_values,
     "summarize": no_summary,
+    "value_bits": no_value_bits,
 }
 
 
@@ -306,3 +318,26 @@ def summarize(strategy, problem, state, assign):
 def _summarize(strategy, problem, state, assign):
     fn = _hook(strategy, "summarize")
     return lambda strategy, problem, state, assign: fn(problem, state, assign)
+
+
+def has_value_bits(strategy):
+    return strategy.has_value_bits
+
+
+@overload(has_value_bits, inline="always")
+def _has_value_bits(strategy):
+    if not isinstance(strategy, StrategyType):
+        return None
+    if _flag(strategy, "has_value_bits"):
+        return lambda strategy: True
+    return lambda strategy: False
+
+
+def value_bits(strategy, problem, state, domains, assign, var):
+    return strategy.value_bits(problem, state, domains, assign, var)
+
+
+@overload(value_bits, inline="always")
+def _value_bits(strategy, problem, state, domains, assign, var):
+    fn = _hook(strategy, "value_bits")
+    return lambda strategy, problem, state, domains, assign, var: fn(problem, state, domains, assign, var)

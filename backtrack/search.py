@@ -14,13 +14,26 @@ incumbent); otherwise it is a leaf or is expanded.
 from typing import NamedTuple
 
 import numpy as np
+from numba import types
+from numba.extending import typeof_impl
 
 from backtrack import hooks
+from backtrack.bits import lowest_bit_index
 from backtrack.domains import Domains, dom_contains, dom_fix, new_domains, undo_to
 
-# Goals.
-FIRST, ALL, COUNT, OPTIMIZE = 0, 1, 2, 3
-COLLECT = 4  # record (key, value, code) of every accepted leaf: one side of a bidirectional search
+
+class Goal(int):
+    """A goal code that the compiled loop sees as a constant: each goal gets its own machine code,
+    with the other goals' branches folded away (about 5 % on a bitboard count)."""
+
+
+@typeof_impl.register(Goal)
+def _typeof_goal(value, context):
+    return types.IntegerLiteral(int(value))
+
+
+FIRST, ALL, COUNT, OPTIMIZE = Goal(0), Goal(1), Goal(2), Goal(3)
+COLLECT = Goal(4)  # record (key, value, code) of every accepted leaf: one side of a bidirectional search
 
 # Events returned by run_slice.
 EV_DONE = 0  # tree exhausted
@@ -47,7 +60,8 @@ CTL_SIZE = 12
 
 # Columns of SearchArrays.levels.
 LV_VAR = 0  # variable decided at this depth
-LV_COUNT = 1  # number of candidate values in SearchArrays.values[depth]
+LV_COUNT = 1  # number of candidate values in SearchArrays.values[depth]; with the value_bits
+# hook, the candidates not yet tried, as a bit word
 LV_NEXT = 2  # index of the next candidate to try
 LV_MARK = 3  # trail length before this depth's decision
 LEVEL_SIZE = 4
@@ -113,7 +127,7 @@ def run_slice(strategy, problem, s, goal, budget):
     order_length = ctl[CTL_ORDER]
     leaf_depth = np.uint64(ctl[CTL_LEAF_DEPTH])
     # Counters live in locals during the slice (registers, no aliasing) and are stored on exit.
-    nodes = stats[ST_NODES]
+    left = budget  # nodes this slice may still take
     cut_feasibility = stats[ST_CUT_FEASIBILITY]
     cut_propagation = stats[ST_CUT_PROPAGATION]
     cut_dominance = stats[ST_CUT_DOMINANCE]
@@ -121,7 +135,6 @@ def run_slice(strategy, problem, s, goal, budget):
     solutions = stats[ST_SOLUTIONS]
     deepest = np.uint64(stats[ST_MAX_DEPTH])
     count = ctl[CTL_COUNT]
-    stop_at = nodes + budget
     event = EV_BUDGET
     stop = False
     # The outer loop opens a level (chooses its variable, orders its values) on each descent;
@@ -134,20 +147,32 @@ def run_slice(strategy, problem, s, goal, budget):
                 # A forced decision is tried only if its value is still in the variable's domain.
                 var = s.prefix[depth, 0]
                 s.values[depth, 0] = s.prefix[depth, 1]
-                levels[depth, LV_COUNT] = 1 if dom_contains(s.domains, var, s.prefix[depth, 1]) else 0
+                allowed = dom_contains(s.domains, var, s.prefix[depth, 1])
+                if hooks.has_value_bits(strategy):
+                    levels[depth, LV_COUNT] = (np.int64(1) << s.prefix[depth, 1]) if allowed else 0
+                else:
+                    levels[depth, LV_COUNT] = 1 if allowed else 0
             else:
                 if np.int64(depth) < order_length:
                     var = s.order[depth]
                 else:
                     var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, np.int64(depth))
-                levels[depth, LV_COUNT] = hooks.order_values(
-                    strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
-                )
+                if hooks.has_value_bits(strategy):
+                    levels[depth, LV_COUNT] = hooks.value_bits(strategy, problem, states[depth], s.domains, assign, var)
+                else:
+                    levels[depth, LV_COUNT] = hooks.order_values(
+                        strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
+                    )
             levels[depth, LV_VAR] = var
             levels[depth, LV_NEXT] = 0
         while True:
-            position = np.uint64(levels[depth, LV_NEXT])
-            if position == np.uint64(levels[depth, LV_COUNT]):
+            if hooks.has_value_bits(strategy):
+                remaining = levels[depth, LV_COUNT]
+                exhausted = remaining == 0
+            else:
+                position = np.uint64(levels[depth, LV_NEXT])
+                exhausted = position == np.uint64(levels[depth, LV_COUNT])
+            if exhausted:
                 # This level is exhausted: undo the decision of the level above.
                 if depth == np.uint64(0):
                     ctl[CTL_PHASE] = 2
@@ -155,18 +180,22 @@ def run_slice(strategy, problem, s, goal, budget):
                     stop = True
                     break
                 depth -= ONE
-                assign[levels[depth, LV_VAR]] = -1
+                assign[np.uint64(levels[depth, LV_VAR])] = -1
                 if hooks.uses_domains(strategy):
                     undo_to(s.domains, levels[depth, LV_MARK])
                 continue
-            if nodes >= stop_at:
+            if left <= 0:
                 event = EV_BUDGET
                 stop = True
                 break
             var = levels[depth, LV_VAR]
-            value = s.values[depth, position]
-            levels[depth, LV_NEXT] = position + ONE
-            nodes += 1
+            if hooks.has_value_bits(strategy):
+                value = lowest_bit_index(remaining)
+                levels[depth, LV_COUNT] = remaining & (remaining - 1)
+            else:
+                value = s.values[depth, position]
+                levels[depth, LV_NEXT] = position + ONE
+            left -= 1
             if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
                 cut_feasibility += 1
                 continue
@@ -174,27 +203,28 @@ def run_slice(strategy, problem, s, goal, budget):
                 states[depth + ONE, i] = states[depth, i]
             child = states[depth + ONE]
             hooks.apply(strategy, problem, child, var, value)
-            assign[var] = value
+            slot = np.uint64(var)  # an unsigned index: no negative-index fix-up
+            assign[slot] = value
             if hooks.uses_domains(strategy):
                 levels[depth, LV_MARK] = s.domains.top[0]
                 dom_fix(s.domains, var, value)
                 if not hooks.propagate(strategy, problem, child, s.domains, assign, var, value):
                     cut_propagation += 1
                     undo_to(s.domains, levels[depth, LV_MARK])
-                    assign[var] = -1
+                    assign[slot] = -1
                     continue
             if hooks.dominated(strategy, problem, child, assign, np.int64(depth) + 1):
                 cut_dominance += 1
                 if hooks.uses_domains(strategy):
                     undo_to(s.domains, levels[depth, LV_MARK])
-                assign[var] = -1
+                assign[slot] = -1
                 continue
             if hooks.has_bound(strategy) and goal == OPTIMIZE and ctl[CTL_HAS_BEST] == 1:
                 if sense * hooks.bound(strategy, problem, child, s.domains, assign) <= ctl[CTL_BEST]:
                     cut_bound += 1
                     if hooks.uses_domains(strategy):
                         undo_to(s.domains, levels[depth, LV_MARK])
-                    assign[var] = -1
+                    assign[slot] = -1
                     continue
             if depth + ONE > deepest:
                 deepest = depth + ONE
@@ -237,7 +267,7 @@ def run_slice(strategy, problem, s, goal, budget):
                     for i in range(n):
                         s.best[i] = assign[i]
                     found = EV_SOLUTION
-            assign[var] = -1
+            assign[slot] = -1
             if hooks.uses_domains(strategy):
                 undo_to(s.domains, levels[depth, LV_MARK])
             if found != -1:
@@ -246,7 +276,7 @@ def run_slice(strategy, problem, s, goal, budget):
                 break
     ctl[CTL_DEPTH] = np.int64(depth)
     ctl[CTL_COUNT] = count
-    stats[ST_NODES] = nodes
+    stats[ST_NODES] += budget - left
     stats[ST_CUT_FEASIBILITY] = cut_feasibility
     stats[ST_CUT_PROPAGATION] = cut_propagation
     stats[ST_CUT_DOMINANCE] = cut_dominance
@@ -256,14 +286,20 @@ def run_slice(strategy, problem, s, goal, budget):
     return event
 
 
-def new_arrays(space, *, prefix=None, order=None, leaf_depth=None, out_rows=1, out_dtype=np.int64):
+MAX_VALUE_BITS = 63  # values of a strategy with the value_bits hook: 0..62 (an int64 word)
+
+
+def new_arrays(space, *, prefix=None, order=None, leaf_depth=None, out_rows=1, out_dtype=np.int64, value_bits=False):
     """Allocate the SearchArrays of a search of ``space`` (a :class:`backtrack.strategy.Space`).
 
     prefix: forced (var, value) decisions; order: variables forced at depths 0..len(order)-1;
     leaf_depth: depth of a complete assignment (default n_vars); out_rows: capacity of goal
-    collect's records. An object-dtype root state (Python ints) gives object states and ctl.
+    collect's records; value_bits: the strategy gives values as bit words (at most 63 values).
+    An object-dtype root state (Python ints) gives object states and ctl.
     """
     n, v = space.n_vars, space.n_values
+    if value_bits and v > MAX_VALUE_BITS:
+        raise ValueError(f"a strategy with value_bits handles at most {MAX_VALUE_BITS} values per variable, not {v}")
     prefix = np.zeros((0, 2), np.int64) if prefix is None else np.asarray(prefix, np.int64).reshape(-1, 2)
     forced = np.zeros(n, dtype=np.int64)
     if order is not None:

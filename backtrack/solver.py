@@ -160,7 +160,7 @@ class Search(Streaming):
             raise ValueError("prefix must decide distinct variables")
         if len(prefix) and (prefix.min() < 0 or prefix[:, 0].max() >= n or prefix[:, 1].max() >= v):
             raise ValueError("prefix decisions must name existing variables and values")
-        arrays = search.new_arrays(space, prefix=prefix)
+        arrays = search.new_arrays(space, prefix=prefix, value_bits=self.strategy.has_value_bits)
         arrays.ctl[search.CTL_SOLUTION_LIMIT] = self.solution_limit or 0
         if space.incumbent is not None and self.goal == "optimize":
             value, assignment = space.incumbent

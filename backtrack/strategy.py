@@ -58,6 +58,8 @@ class Strategy:
         unknown = set(hook_functions) - set(HOOK_NAMES)
         if unknown:
             raise TypeError(f"unknown hook(s) {sorted(unknown)}; hooks are {', '.join(HOOK_NAMES)}")
+        if "value_bits" in hook_functions and "order_values" in hook_functions:
+            raise TypeError("give order_values or value_bits, not both: both say which values to try")
         self.name = name
         self.problem_type = problem_type
         self.description = description
@@ -69,6 +71,7 @@ class Strategy:
                 _registered_functions.add(fn)
             setattr(self, hook_name, fn)
         self.has_bound = "bound" in self.custom
+        self.has_value_bits = "value_bits" in self.custom
         self.uses_domains = "propagate" in self.custom if uses_domains is None else bool(uses_domains)
         self.digest = _digest(self)
         owner = f"{problem_type.__module__}.{problem_type.__qualname__}"
@@ -139,7 +142,7 @@ def _digest(strategy):
     for path in engine_files:
         h.update(path.read_bytes())
     seen = {str(path) for path in engine_files}
-    h.update(f"{strategy.name}|{strategy.uses_domains}|{strategy.has_bound}".encode())
+    h.update(f"{strategy.name}|{strategy.uses_domains}|{strategy.has_bound}|{strategy.has_value_bits}".encode())
     for hook_name in sorted(strategy.custom):
         h.update(hook_name.encode())
         for chunk in _source_bytes(strategy.custom[hook_name], seen):

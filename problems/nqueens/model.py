@@ -22,7 +22,6 @@ from typing import NamedTuple
 import numpy as np
 
 from backtrack import Space, Strategy, dom_remove, dom_size, dom_values, jitable, sort_prefix
-from backtrack.bits import lowest_bit_index
 
 MAX_BITBOARD_N = 62  # masks are int64 words
 
@@ -147,19 +146,15 @@ COLS, LEFT, RIGHT = 0, 1, 2  # slots of the state row
 
 
 @jitable
-def free_columns(problem, state, domains, assign, var, out):
-    """Columns attacked by no queen, from the three masks; the first row's left half when mirroring."""
+def free_columns(problem, state, domains, assign, var):
+    """Columns attacked by no queen, as a bit word from the three masks; the first row's left
+    half when mirroring."""
     n = problem.n
     full = (np.int64(1) << n) - 1
     free = ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
     if problem.mirror and var == 0:
         free &= (np.int64(1) << ((n + 1) // 2)) - 1
-    count = 0
-    while free != 0:
-        out[count] = lowest_bit_index(free)
-        count += 1
-        free &= free - 1
-    return count
+    return free
 
 
 @jitable
@@ -192,14 +187,17 @@ def mirror_weight(problem, state, assign):
 
 
 @jitable
-def canonical_free_columns(problem, state, domains, assign, var, out):
-    """Free columns of row ``var``, restricted to boards that can be their class's smallest."""
+def canonical_free_columns(problem, state, domains, assign, var):
+    """Free columns of row ``var`` (a bit word), restricted to boards that can be their class's
+    smallest."""
     n = problem.n
     full = (np.int64(1) << n) - 1
     free = ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
     sides = np.int64(1) | (np.int64(1) << (n - 1))
     if var == 0:
-        free &= (np.int64(1) << ((n + 1) // 2)) - 1
+        # The left half; not the middle column of an odd board, whose bottom-row queen would have
+        # to share that column to be at least as far from a corner.
+        free &= (np.int64(1) << max(n // 2, 1)) - 1
     elif assign[0] == 0:
         if 2 <= var < assign[1]:
             free &= ~np.int64(2)
@@ -215,12 +213,7 @@ def canonical_free_columns(problem, state, domains, assign, var, out):
                 free &= sides & ~placed
         if var == n - 1:
             free &= ((np.int64(1) << (n - t)) - 1) & ~((np.int64(1) << t) - 1)
-    count = 0
-    while free != 0:
-        out[count] = lowest_bit_index(free)
-        count += 1
-        free &= free - 1
-    return count
+    return free
 
 
 @jitable
@@ -252,9 +245,30 @@ def _image_column(assign, n, symmetry, row):
 
 
 @jitable
-def _compare_image(assign, n, symmetry):
-    """-1, 0 or 1 as the image under ``symmetry`` is smaller than, equal to or larger than the board."""
+def _edge_rows(assign, n):
+    """Rows of the queens in the first and in the last column."""
+    first = last = -1
     for row in range(n):
+        if assign[row] == 0:
+            first = row
+        if assign[row] == n - 1:
+            last = row
+    return first, last
+
+
+@jitable
+def _compare_image(assign, n, symmetry, first, last):
+    """-1, 0 or 1 as the image under ``symmetry`` is smaller than, equal to or larger than the board.
+
+    The image's top-row column comes in O(1) from the edge queens (``first``, ``last``: rows of
+    the queens in the first and last columns); only a tie there needs the rows below.
+    """
+    top = (0, n - 1 - assign[0], assign[n - 1], n - 1 - assign[n - 1], first, n - 1 - first, last, n - 1 - last)[
+        symmetry
+    ]
+    if top != assign[0]:
+        return -1 if top < assign[0] else 1
+    for row in range(1, n):
         image = _image_column(assign, n, symmetry, row)
         if image != assign[row]:
             return -1 if image < assign[row] else 1
@@ -264,8 +278,10 @@ def _compare_image(assign, n, symmetry):
 @jitable
 def smallest_of_class(problem, state, assign):
     """Accept a board only if no symmetric image of it is lexicographically smaller."""
+    n = problem.n
+    first, last = _edge_rows(assign, n)
     for symmetry in range(1, 8):
-        if _compare_image(assign, problem.n, symmetry) < 0:
+        if _compare_image(assign, n, symmetry, first, last) < 0:
             return False
     return True
 
@@ -273,9 +289,11 @@ def smallest_of_class(problem, state, assign):
 @jitable
 def class_size(problem, state, assign):
     """Number of distinct boards among the 8 images: 8 divided by the symmetries that fix it."""
+    n = problem.n
+    first, last = _edge_rows(assign, n)
     fixed = 1
     for symmetry in range(1, 8):
-        if _compare_image(assign, problem.n, symmetry) == 0:
+        if _compare_image(assign, n, symmetry, first, last) == 0:
             fixed += 1
     return 8 // fixed
 
@@ -313,7 +331,7 @@ STRATEGIES = {
             Queens,
             select_variable=row_by_depth,
             apply=place_on_masks,
-            order_values=free_columns,
+            value_bits=free_columns,
             weight=mirror_weight,
             description="bit masks of columns and diagonals",
         ),
@@ -322,7 +340,7 @@ STRATEGIES = {
             Queens,
             select_variable=row_by_depth,
             apply=place_on_masks,
-            order_values=canonical_free_columns,
+            value_bits=canonical_free_columns,
             accept=smallest_of_class,
             weight=class_size,
             description="bitboard over one board per class of the 8 symmetries, weighted (count only)",
