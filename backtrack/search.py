@@ -164,7 +164,8 @@ def run_slice(strategy, problem, s, goal, budget):
                         strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
                     )
             levels[depth, LV_VAR] = var
-            levels[depth, LV_NEXT] = 0
+            if not hooks.has_value_bits(strategy):
+                levels[depth, LV_NEXT] = 0
         while True:
             if hooks.has_value_bits(strategy):
                 remaining = levels[depth, LV_COUNT]

@@ -193,26 +193,28 @@ def canonical_free_columns(problem, state, domains, assign, var):
     n = problem.n
     full = (np.int64(1) << n) - 1
     free = ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
-    sides = np.int64(1) | (np.int64(1) << (n - 1))
     if var == 0:
         # The left half; not the middle column of an odd board, whose bottom-row queen would have
         # to share that column to be at least as far from a corner.
-        free &= (np.int64(1) << max(n // 2, 1)) - 1
-    elif assign[0] == 0:
+        return free & ((np.int64(1) << max(n // 2, 1)) - 1)
+    t = assign[0]
+    if t == 0:
         if 2 <= var < assign[1]:
             free &= ~np.int64(2)
-    else:
-        t = assign[0]
-        if var < t:
-            free &= ~sides
-        elif var == n - 1 - t and n > 1:
-            placed = state[COLS] & sides
-            if placed == 0:
-                free = np.int64(0)
-            elif placed != sides:
-                free &= sides & ~placed
-        if var == n - 1:
-            free &= ((np.int64(1) << (n - t)) - 1) & ~((np.int64(1) << t) - 1)
+        return free
+    if t <= var < n - 1 - t:
+        return free
+    sides = np.int64(1) | (np.int64(1) << (n - 1))
+    if var < t:
+        free &= ~sides
+    elif var == n - 1 - t:
+        placed = state[COLS] & sides
+        if placed == 0:
+            free = np.int64(0)
+        elif placed != sides:
+            free &= sides & ~placed
+    if var == n - 1:
+        free &= ((np.int64(1) << (n - t)) - 1) & ~((np.int64(1) << t) - 1)
     return free
 
 
