@@ -44,8 +44,9 @@ STATE_WIDTH = 4
 NO_BOUND = -(1 << 62)  # bound of a node that cannot be completed feasibly
 SAFE_LIMIT = 1 << 62  # products and totals must stay below this (int64 arithmetic in hooks)
 PARETO_ENTRIES = 1 << 20  # states kept by the Pareto lists of the dominance memo, over all depths (2 x 8 MiB)
-MEMO_ENTRIES = 1 << 23  # weights covered by the memo's windows, over all depths (64 MiB)
+MEMO_ENTRIES = 1 << 23  # weights covered by the memo's windows, over all depths (at most 64 MiB)
 MEMO_SIZE, MEMO_START, MEMO_LENGTH, MEMO_LOW = 0, 1, 2, 3  # columns of Knapsack.memo_index
+LIVE_GRID = 256  # node weights per depth at which _live_weights evaluates the bound
 MAX_BIDIRECTIONAL = 50  # items: each half lists up to 2^25 (weight, profit) pairs
 
 
@@ -64,8 +65,10 @@ class Knapsack(NamedTuple):
     read by ``propagate``); ``memo_*`` is the dominance memo (see :func:`dominated_by_earlier`):
     per depth ``d``, a Pareto list of (weight, profit) sorted by weight in ``memo_lists[0, d]`` and
     ``memo_lists[1, d]``, and for the states beyond a full list a window of node weights
-    (``memo_index[d]``: list size, start in ``memo_best``, length, lowest weight) holding for each
-    weight the best profit recorded at that weight or less. ``start_value``/``start_choice`` are the greedy
+    (``memo_index[d]``: list size, start in ``memo_best`` or -1 until the list fills, length,
+    lowest weight) holding for each weight the best profit recorded at that weight or less; the
+    windows are taken from ``memo_best`` in the order the lists fill (its next free entry is
+    ``memo_index[-1, MEMO_START]``). ``start_value``/``start_choice`` are the greedy
     incumbent handed to the engine (or -1 and empty).
 
     Lagrangian relaxation of the cardinality constraint (``combo``): ``lam`` (int, 0 if unused)
@@ -117,7 +120,8 @@ class Knapsack(NamedTuple):
         """The engine's view; also clears the scratch arrays, so a problem value can be re-solved."""
         n = self.profit.shape[0]
         self.memo_index[:, MEMO_SIZE] = 0
-        self.memo_best.fill(NO_BOUND)
+        self.memo_index[:, MEMO_START] = -1  # windows are taken (and cleared) when their list fills
+        self.memo_index[-1, MEMO_START] = 0
         self.incumbent[0] = self.start_value
         state = np.zeros(STATE_WIDTH, np.int64)
         state[PROFIT] = self.base_profit + self.prefix_profit[self.pivot]
@@ -750,13 +754,30 @@ def pareto_dominated(problem, depth, weight, profit):
 
 
 @jitable
-def memo_record(problem, depth, weight, profit):
-    """Record a state at ``depth``: raise the prefix maxima from its weight on (a state lighter
-    than the window counts as weighing its bottom: weaker, still sound; one heavier than the
-    window is not recorded)."""
+def memo_window(problem, depth):
+    """Start in ``memo_best`` of the window of ``depth``; the first call (its Pareto list has just
+    filled) takes the window from the pool and clears it, so only the depths that need a window
+    cost memory and time."""
+    start = problem.memo_index[depth, MEMO_START]
+    if start < 0:
+        pool = problem.memo_index.shape[0] - 1
+        start = problem.memo_index[pool, MEMO_START]
+        stop = start + problem.memo_index[depth, MEMO_LENGTH]
+        for i in range(start, stop):
+            problem.memo_best[i] = NO_BOUND
+        problem.memo_index[pool, MEMO_START] = stop
+        problem.memo_index[depth, MEMO_START] = start
+    return start
+
+
+@jitable
+def memo_record(problem, depth, start, weight, profit):
+    """Record a state at ``depth`` in its window (at ``start``): raise the prefix maxima from its
+    weight on (a state lighter than the window counts as weighing its bottom: weaker, still
+    sound; one heavier than the window is not recorded)."""
     best = problem.memo_best
-    i = problem.memo_index[depth, MEMO_START] + max(weight - problem.memo_index[depth, MEMO_LOW], 0)
-    stop = problem.memo_index[depth, MEMO_START] + problem.memo_index[depth, MEMO_LENGTH]
+    i = start + max(weight - problem.memo_index[depth, MEMO_LOW], 0)
+    stop = start + problem.memo_index[depth, MEMO_LENGTH]
     while i < stop and best[i] < profit:
         best[i] = profit
         i += 1
@@ -786,12 +807,13 @@ def dominated_by_earlier(problem, state, assign, depth):
     if listed >= 0:
         return listed == 1
     # The Pareto list of this depth is full: the states beyond it are in the window.
+    start = memo_window(problem, depth)
     if weight < problem.memo_index[depth, MEMO_LOW]:
         return False  # no state of the window is known to weigh less
     offset = min(weight - problem.memo_index[depth, MEMO_LOW], problem.memo_index[depth, MEMO_LENGTH] - 1)
-    if problem.memo_best[problem.memo_index[depth, MEMO_START] + offset] >= profit:
+    if problem.memo_best[start + offset] >= profit:
         return True
-    memo_record(problem, depth, weight, profit)
+    memo_record(problem, depth, start, weight, profit)
     return False
 
 
@@ -1056,7 +1078,15 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
     min_count, max_count = _cardinality(profit, weight, capacity, start_value - base_profit)
     class_start, class_end, unit_profit, unit_weight = _ratio_classes(profit, weight, lagrange and lam == 0)
     slots = max(1, min(PARETO_ENTRIES // (m + 1), 1 << 16)) if layout["memo"] else 1
-    memo_start, memo_length, memo_low = _memo_windows(prefix_weight, lo_at, hi_at, capacity, pivot, layout["memo"])
+    lam_count = max_count if lam >= 0 else min_count
+    if layout["memo"]:
+        live = _live_weights(
+            prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacity, start_value - base_profit - lam * lam_count
+        )
+        memo_length, memo_low = _memo_windows(*live)
+    else:
+        memo_length, memo_low = np.ones(m + 1, np.int64), np.zeros(m + 1, np.int64)
+    pool = np.array([[0, 0, 0, 0]], np.int64)  # memo_index's last row: the pool's next free entry
     start_choice = np.array([1 if j in chosen else 0 for j in items], np.int64)
     return Knapsack(
         profit=profit,
@@ -1075,12 +1105,14 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         max_count=max_count,
         incumbent=np.zeros(1, np.int64),
         memo_lists=np.zeros((2, m + 1, slots), np.int64),
-        memo_index=np.stack([np.zeros(m + 1, np.int64), memo_start, memo_length, memo_low], axis=1),
-        memo_best=np.empty(int(memo_start[-1] + memo_length[-1]), np.int64),  # filled by space()
+        memo_index=np.concatenate(
+            (np.stack([np.zeros(m + 1, np.int64), np.full(m + 1, -1), memo_length, memo_low], axis=1), pool)
+        ),
+        memo_best=np.empty(int(memo_length.sum()), np.int64),  # each window cleared when taken
         start_value=start_value,
         start_choice=start_choice if start_value >= 0 else np.zeros(0, np.int64),
         lam=lam,
-        lam_count=max_count if lam >= 0 else min_count,
+        lam_count=lam_count,
         reduced=reduced.astype(np.int64),
         prefix_reduced=prefix_reduced,
         positive=positive,
@@ -1131,33 +1163,68 @@ def _ratio_classes(profit, weight, used):
     return start, end, up, uw
 
 
-def _memo_windows(prefix_weight, lo_at, hi_at, capacity, pivot, used):
-    """(start, length, low) of each depth's memo window (int64 arrays, see :class:`Knapsack`).
+def _lp_curve(prefix_weight, prefix_value, start, stop, amount):
+    """LP value (float) of filling ``amount`` with items ``[start, stop)`` in their order, from the
+    prefix sums (the arguments broadcast: one value per element)."""
+    pw = prefix_weight.astype(float)
+    limit = pw[start] + amount
+    k = np.clip(np.searchsorted(pw, limit, side="right") - 1, start, stop)
+    after = np.minimum(k + 1, len(pw) - 1)
+    step = pw[after] - pw[k]
+    partial = (k < stop) & (step > 0)
+    slope = np.where(partial, (prefix_value[after] - prefix_value[k]) / np.where(partial, step, 1.0), 0.0)
+    return prefix_value[k] - prefix_value[start] + (limit - pw[k]) * slope
 
-    A node at depth ``d`` weighs ``pw[lo]`` (the items left of its decided interval) plus at most
-    ``min(pw[hi] - pw[lo], capacity)``; the window covers those weights, or, when the total would
-    exceed ``MEMO_ENTRIES``, the widest equal cap of them centred on the break solution's weight
-    (the states of the hard instances looked at lie within about 10^4 of it). Unused: one entry per depth.
+
+def _live_weights(prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacity, threshold):
+    """(low, high) int64 arrays: per depth, node weights outside [low, high] have a Lagrangian LP
+    bound (in reduced profits, without its constant) of at most ``threshold``, so such nodes are
+    cut by bound and the dominance memo need not cover them.
+
+    At depth d (decided items [lo, hi)) the best such bound of a node weighing W is that of the
+    items [0, lo) in, the decided items filling W - pw[lo] exactly by LP, and the LP completion
+    (filling from hi, or removing from [0, lo)): a concave function of W, evaluated at
+    ``LIVE_GRID`` weights; the interval of its grid points above the threshold is widened by one
+    grid step each side. Only a placement heuristic: any window is sound.
     """
-    depths = len(lo_at)
-    if not used:
-        return np.arange(depths, dtype=np.int64), np.ones(depths, np.int64), np.zeros(depths, np.int64)
-    bottom = prefix_weight[lo_at]
-    span = np.minimum(prefix_weight[hi_at] - bottom, capacity) + 1
-    cap = int(span.max())
+    pw = prefix_weight.astype(float)
+    pr = prefix_reduced.astype(float)
+    lo, hi = lo_at[:, None], hi_at[:, None]
+    span = np.minimum(pw[hi_at] - pw[lo_at], capacity)[:, None]  # decided weight of a node that fits
+    decided = span * np.linspace(0.0, 1.0, LIVE_GRID)[None, :]
+    weight = pw[lo] + decided
+    excess = np.maximum(weight - capacity, 0.0)
+    added = _lp_curve(prefix_weight, pr, hi, np.maximum(hi, positive), np.maximum(capacity - weight, 0.0))
+    removed = pr[lo] - _lp_curve(prefix_weight, pr, 0, lo, np.maximum(pw[lo] - excess, 0.0))
+    bound = pr[lo] + _lp_curve(prefix_weight, pr, lo, hi, decided) + np.where(excess > 0, -removed, added)
+    bound[excess > pw[lo]] = -np.inf
+    live = bound > threshold - 1.0
+    last = LIVE_GRID - 1
+    first = np.where(live.any(axis=1), live.argmax(axis=1), bound.argmax(axis=1))
+    final = np.where(live.any(axis=1), last - live[:, ::-1].argmax(axis=1), bound.argmax(axis=1))
+    rows = np.arange(len(lo_at))
+    low = np.floor(weight[rows, np.maximum(first - 1, 0)])
+    high = np.ceil(weight[rows, np.minimum(final + 1, last)])
+    return low.astype(np.int64), high.astype(np.int64)
+
+
+def _memo_windows(low, high):
+    """(length, low) of each depth's memo window (int64 arrays, see :class:`Knapsack`): the live
+    weights [low, high] of :func:`_live_weights`, or, when their total would exceed
+    ``MEMO_ENTRIES``, the widest equal cap of them centred on each interval."""
+    span = np.maximum(high - low + 1, 1)
     if int(span.sum()) > MEMO_ENTRIES:
-        low, high = 1, cap  # the largest cap whose total fits
-        while low < high:
-            mid = (low + high + 1) // 2
+        bottom, top = 1, int(span.max())  # the largest cap whose total fits
+        while bottom < top:
+            mid = (bottom + top + 1) // 2
             if int(np.minimum(span, mid).sum()) <= MEMO_ENTRIES:
-                low = mid
+                bottom = mid
             else:
-                high = mid - 1
-        cap = low
-    length = np.minimum(span, cap)
-    low = np.clip(prefix_weight[pivot] - length // 2, bottom, bottom + span - length)
-    start = np.concatenate(([0], np.cumsum(length)[:-1]))
-    return start.astype(np.int64), length.astype(np.int64), low.astype(np.int64)
+                top = mid - 1
+        length = np.minimum(span, bottom)
+        low = low + (span - length) // 2
+        span = length
+    return span.astype(np.int64), low.astype(np.int64)
 
 
 def _lp_without(p, w, pp, pw, idx, cap):

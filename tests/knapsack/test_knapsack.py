@@ -117,31 +117,69 @@ def test_combo_memo_windows_match_brute_force(window, instance):
     assert compiled.stats.pruned == interpreted.stats.pruned
 
 
-def test_memo_windows_cover_the_weights_of_each_depth():
-    prefix_weight = np.array([0, 5, 12, 20, 29], np.int64)
-    lo_at, hi_at = np.array([2, 1, 1, 0, 0]), np.array([2, 2, 3, 3, 4])
-    start, length, low = model._memo_windows(prefix_weight, lo_at, hi_at, 25, 2, True)
-    assert length.tolist() == [1, 8, 16, 21, 26]  # min(decided weight, capacity) + 1
-    assert low.tolist() == prefix_weight[lo_at].tolist()
-    assert start.tolist() == [0, 1, 9, 25, 46]
+def _nodes_by_depth(problem):
+    """(depth, weight, bound) of every node of ``problem`` (a combo problem value) that fits:
+    items left of the decided interval in, any subset of the decided items."""
+    profit, weight = problem.profit, problem.weight
+    for depth in range(len(problem.lo_at)):
+        lo, hi = int(problem.lo_at[depth]), int(problem.hi_at[depth])
+        for size in range(hi - lo + 1):
+            for taken in itertools.combinations(range(lo, hi), size):
+                state = np.zeros(model.STATE_WIDTH, np.int64)
+                state[model.PROFIT] = problem.base_profit + problem.prefix_profit[lo] + profit[list(taken)].sum()
+                state[model.WEIGHT] = problem.prefix_weight[lo] + weight[list(taken)].sum()
+                state[model.COUNT] = lo + size
+                state[model.DEPTH] = depth
+                if state[model.WEIGHT] - problem.prefix_weight[lo] <= problem.capacity:
+                    yield depth, int(state[model.WEIGHT]), model.lagrangian_bound(problem, state, None, None)
+
+
+@settings(deadline=None, max_examples=120)
+@given(instance=instances(max_items=10))
+def test_live_weights_hold_every_node_the_bound_keeps(instance):
+    # A node outside its depth's live weights is cut by bound against the first incumbent.
+    problem = prepare(instance, "combo", core_search=False)
+    threshold = problem.start_value - problem.base_profit - problem.lam * problem.lam_count
+    low, high = model._live_weights(
+        problem.prefix_weight,
+        problem.prefix_reduced,
+        problem.positive,
+        problem.lo_at,
+        problem.hi_at,
+        problem.capacity,
+        threshold,
+    )
+    for depth, weight, bound in _nodes_by_depth(problem):
+        if bound > problem.start_value:
+            assert low[depth] <= weight <= high[depth]
+
+
+def test_memo_windows_are_the_live_weights_or_centred_caps():
+    low, high = np.array([10, 5, 7, 0]), np.array([10, 12, 30, 29])
+    length, start = model._memo_windows(low, high)
+    assert length.tolist() == [1, 8, 24, 30] and start.tolist() == low.tolist()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(model, "MEMO_ENTRIES", 40)
-        start, length, low = model._memo_windows(prefix_weight, lo_at, hi_at, 25, 2, True)
-    assert length.sum() <= 40 and length.tolist() == [1, 8, 10, 10, 10]
-    # Capped windows are centred on the break solution's weight, within the possible weights.
-    assert low.tolist() == [12, 5, 7, 7, 7]
+        length, start = model._memo_windows(low, high)
+    assert length.sum() <= 40 and length.tolist() == [1, 8, 15, 15]
+    assert start.tolist() == [10, 5, 11, 7]  # centred on the live weights
 
 
-def test_problem_value_can_be_solved_twice():
-    # The dominance memo and incumbent slot are scratch arrays: space() must clear them.
+@pytest.mark.parametrize("pareto_entries", [model.PARETO_ENTRIES, 1])
+def test_problem_value_can_be_solved_twice(pareto_entries):
+    # The dominance memo (lists, and windows taken when a list fills) and the incumbent slot are
+    # scratch arrays: space() must clear them.
     from backtrack import solve
 
     instance = generate(3, 40, 100, seed=4)
-    problem = prepare(instance, "combo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "PARETO_ENTRIES", pareto_entries)
+        problem = prepare(instance, "combo")
     first = solve(problem, STRATEGIES["combo"], "optimize")
     second = solve(problem, STRATEGIES["combo"], "optimize", backend="python")
     assert first.value == second.value
     assert first.stats.nodes == second.stats.nodes
+    assert first.stats.pruned == second.stats.pruned
 
 
 def _known_instances(paths):
