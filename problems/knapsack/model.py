@@ -44,6 +44,10 @@ STATE_WIDTH = 4
 NO_BOUND = -(1 << 62)  # bound of a node that cannot be completed feasibly
 SAFE_LIMIT = 1 << 62  # products and totals must stay below this (int64 arithmetic in hooks)
 PARETO_ENTRIES = 1 << 20  # states kept by the Pareto lists of the dominance memo, over all depths (2 x 8 MiB)
+# States per Pareto list when the windows hold every live weight: the window then cuts the same
+# nodes, with one read per query where a list insertion shifts its entries (1.2-1.7x faster on
+# Pisinger's types 14 and 16, n = 1000).
+PARETO_SLOTS_BESIDE_WINDOWS = 64
 MEMO_ENTRIES = 1 << 23  # weights covered by the memo's windows, over all depths (at most 64 MiB)
 MEMO_SIZE, MEMO_START, MEMO_LENGTH, MEMO_LOW = 0, 1, 2, 3  # columns of Knapsack.memo_index
 LIVE_GRID = 256  # node weights per depth at which _live_weights evaluates the bound
@@ -1077,15 +1081,18 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         hi_at = np.arange(m + 1, dtype=np.int64)
     min_count, max_count = _cardinality(profit, weight, capacity, start_value - base_profit)
     class_start, class_end, unit_profit, unit_weight = _ratio_classes(profit, weight, lagrange and lam == 0)
-    slots = max(1, min(PARETO_ENTRIES // (m + 1), 1 << 16)) if layout["memo"] else 1
     lam_count = max_count if lam >= 0 else min_count
     if layout["memo"]:
-        live = _live_weights(
+        live_low, live_high = _live_weights(
             prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacity, start_value - base_profit - lam * lam_count
         )
-        memo_length, memo_low = _memo_windows(*live)
+        memo_length, memo_low = _memo_windows(live_low, live_high)
+        slots = max(1, min(PARETO_ENTRIES // (m + 1), 1 << 16))
+        if (memo_length == live_high - live_low + 1).all():
+            slots = min(slots, PARETO_SLOTS_BESIDE_WINDOWS)
     else:
         memo_length, memo_low = np.ones(m + 1, np.int64), np.zeros(m + 1, np.int64)
+        slots = 1
     pool = np.array([[0, 0, 0, 0]], np.int64)  # memo_index's last row: the pool's next free entry
     start_choice = np.array([1 if j in chosen else 0 for j in items], np.int64)
     return Knapsack(
