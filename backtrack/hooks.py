@@ -284,30 +284,27 @@ def _order_values(strategy, problem, state, domains, assign, var, out):
 # Compile-time facts about a strategy: constants in compiled code, so unused work folds away.
 
 
-def uses_domains(strategy):
-    return strategy.uses_domains
+def _strategy_flag(name):
+    """A stub returning the strategy's boolean attribute ``name``; a constant once compiled."""
+
+    def stub(strategy):
+        return getattr(strategy, name)
+
+    @overload(stub, inline="always")
+    def _compiled(strategy):
+        if not isinstance(strategy, StrategyType):
+            return None
+        if _flag(strategy, name):
+            return lambda strategy: True
+        return lambda strategy: False
+
+    stub.__name__ = stub.__qualname__ = name
+    return stub
 
 
-@overload(uses_domains, inline="always")
-def _uses_domains(strategy):
-    if not isinstance(strategy, StrategyType):
-        return None
-    if _flag(strategy, "uses_domains"):
-        return lambda strategy: True
-    return lambda strategy: False
-
-
-def has_bound(strategy):
-    return strategy.has_bound
-
-
-@overload(has_bound, inline="always")
-def _has_bound(strategy):
-    if not isinstance(strategy, StrategyType):
-        return None
-    if _flag(strategy, "has_bound"):
-        return lambda strategy: True
-    return lambda strategy: False
+uses_domains = _strategy_flag("uses_domains")
+has_bound = _strategy_flag("has_bound")
+has_value_bits = _strategy_flag("has_value_bits")
 
 
 def summarize(strategy, problem, state, assign):
@@ -318,19 +315,6 @@ def summarize(strategy, problem, state, assign):
 def _summarize(strategy, problem, state, assign):
     fn = _hook(strategy, "summarize")
     return lambda strategy, problem, state, assign: fn(problem, state, assign)
-
-
-def has_value_bits(strategy):
-    return strategy.has_value_bits
-
-
-@overload(has_value_bits, inline="always")
-def _has_value_bits(strategy):
-    if not isinstance(strategy, StrategyType):
-        return None
-    if _flag(strategy, "has_value_bits"):
-        return lambda strategy: True
-    return lambda strategy: False
 
 
 def value_bits(strategy, problem, state, domains, assign, var):

@@ -32,7 +32,10 @@ def _typeof_goal(value, context):
     return types.IntegerLiteral(int(value))
 
 
-FIRST, ALL, COUNT, OPTIMIZE = Goal(0), Goal(1), Goal(2), Goal(3)
+# The loop reports each solution alike for goals first and all (the driver stops after one for
+# first): one code, so one compiled loop serves both.
+FIRST = ALL = Goal(0)
+COUNT, OPTIMIZE = Goal(2), Goal(3)
 COLLECT = Goal(4)  # record (key, value, code) of every accepted leaf: one side of a bidirectional search
 
 # Events returned by run_slice.
