@@ -51,6 +51,8 @@ PARETO_SLOTS_BESIDE_WINDOWS = 64
 MEMO_ENTRIES = 1 << 23  # weights covered by the memo's windows, over all depths (at most 64 MiB)
 MEMO_SIZE, MEMO_START, MEMO_LENGTH, MEMO_LOW = 0, 1, 2, 3  # columns of Knapsack.memo_index
 LIVE_GRID = 256  # node weights per depth at which _live_weights evaluates the bound
+UNCACHED = NO_BOUND - 1  # cached_bound: not computed yet
+BEST, CACHE_WIDTH = 0, 4  # Knapsack.scratch: the best value found, then the bound cache's entries
 MAX_BIDIRECTIONAL = 50  # items: each half lists up to 2^25 (weight, profit) pairs
 
 
@@ -63,10 +65,15 @@ class Knapsack(NamedTuple):
     decided at each depth; ``lo_at``/``hi_at`` (int64[n+1]) the decided interval after each depth.
     ``pivot``: items ``[0, pivot)`` are in at the root. ``capacity`` is what is left after the
     items fixed in before the search (``fixed_in``, input indices), whose profit ``base_profit``
-    starts the root state's ``PROFIT`` (so profits in states, bounds and ``incumbent`` are whole
+    starts the root state's ``PROFIT`` (so profits in states, bounds and incumbents are whole
     solution values). ``min_count``/``max_count`` bound the number of free items of any solution
-    better than the greedy one. ``incumbent`` (int64[1]) tracks the best value found (scratch,
-    read by ``propagate``); ``memo_*`` is the dominance memo (see :func:`dominated_by_earlier`):
+    better than the greedy one. ``scratch`` (int64) is written by hooks: ``scratch[BEST]`` tracks
+    the best value found (read by ``propagate``), then the bound cache of ``combo`` (per depth
+    and value of the decision that leads there, the profit, weight and count of the child last
+    ordered by :func:`better_lagrangian_first` and its Lagrangian interval bound, see
+    :func:`cache_slot`; a separate array would be one more field of this tuple, and one more
+    field halved the node rate of the compiled loop). ``memo_*`` is the dominance memo (see
+    :func:`dominated_by_earlier`):
     per depth ``d``, a Pareto list of (weight, profit) sorted by weight in ``memo_lists[0, d]`` and
     ``memo_lists[1, d]``, and for the states beyond a full list a window of node weights
     (``memo_index[d]``: list size, start in ``memo_best`` or -1 until the list fills, length,
@@ -102,7 +109,7 @@ class Knapsack(NamedTuple):
     fixed_in: np.ndarray
     min_count: int
     max_count: int
-    incumbent: np.ndarray
+    scratch: np.ndarray
     memo_lists: np.ndarray
     memo_index: np.ndarray
     memo_best: np.ndarray
@@ -126,7 +133,8 @@ class Knapsack(NamedTuple):
         self.memo_index[:, MEMO_SIZE] = 0
         self.memo_index[:, MEMO_START] = -1  # windows are taken (and cleared) when their list fills
         self.memo_index[-1, MEMO_START] = 0
-        self.incumbent[0] = self.start_value
+        self.scratch[BEST] = self.start_value
+        self.scratch[BEST + 1 :] = -1  # no node has a negative profit: the bound cache matches none
         state = np.zeros(STATE_WIDTH, np.int64)
         state[PROFIT] = self.base_profit + self.prefix_profit[self.pivot]
         state[WEIGHT] = self.prefix_weight[self.pivot]
@@ -522,11 +530,14 @@ def unit_bound(problem, profit, weight, lo, hi):
 def lagrangian_bound(problem, state, domains, assign):
     """``bound`` of ``combo``: the Lagrangian (cardinality) bound of the decided interval (with
     ``lam`` = 0, the LP bound tightened by :func:`unit_bound`), rounded down to ``base_profit``
-    plus a multiple of ``profit_gcd``."""
+    plus a multiple of ``profit_gcd``. The interval bound is usually read from the cache that
+    ordering the parent's values filled."""
     depth = state[DEPTH]
-    bound = lagrangian_interval_bound(
-        problem, state[PROFIT], state[WEIGHT], state[COUNT], problem.lo_at[depth], problem.hi_at[depth]
-    )
+    bound = cached_bound(problem, depth, state[PROFIT], state[WEIGHT], state[COUNT])
+    if bound == UNCACHED:
+        bound = lagrangian_interval_bound(
+            problem, state[PROFIT], state[WEIGHT], state[COUNT], problem.lo_at[depth], problem.hi_at[depth]
+        )
     if problem.lam == 0 and problem.unit_weight[0] > 0 and bound != NO_BOUND:
         bound = min(
             bound, unit_bound(problem, state[PROFIT], state[WEIGHT], problem.lo_at[depth], problem.hi_at[depth])
@@ -538,14 +549,42 @@ def lagrangian_bound(problem, state, domains, assign):
 
 
 @jitable
+def cache_slot(depth, value):
+    """Where the bound cache entry (profit, weight, count, bound) of the child reached at
+    ``depth`` by ``value`` starts in ``Knapsack.scratch``."""
+    return BEST + 1 + CACHE_WIDTH * (2 * depth + value)
+
+
+@jitable
+def cached_bound(problem, depth, profit, weight, count):
+    """The Lagrangian interval bound of a node at ``depth`` with these totals if
+    :func:`better_lagrangian_first` computed it when ordering its parent's values, else
+    ``UNCACHED``."""
+    cache = problem.scratch
+    for value in range(2):
+        at = cache_slot(depth, value)
+        if cache[at] == profit and cache[at + 1] == weight and cache[at + 2] == count:
+            return cache[at + 3]
+    return UNCACHED
+
+
+@jitable
 def better_lagrangian_first(problem, state, domains, assign, var, out):
-    """``order_values`` of ``combo``: as :func:`better_bound_first` with the Lagrangian bound."""
-    lo = problem.lo_at[state[DEPTH] + 1]
-    hi = problem.hi_at[state[DEPTH] + 1]
-    profit_in, weight_in, count_in = child_totals(problem, state, var, 1)
-    profit_out, weight_out, count_out = child_totals(problem, state, var, 0)
-    bound_in = lagrangian_interval_bound(problem, profit_in, weight_in, count_in, lo, hi)
-    bound_out = lagrangian_interval_bound(problem, profit_out, weight_out, count_out, lo, hi)
+    """``order_values`` of ``combo``: as :func:`better_bound_first` with the Lagrangian bound;
+    the two bounds are cached in ``scratch`` for :func:`lagrangian_bound` to read."""
+    depth = state[DEPTH] + 1
+    lo = problem.lo_at[depth]
+    hi = problem.hi_at[depth]
+    cache = problem.scratch
+    for value in range(2):
+        at = cache_slot(depth, value)
+        profit, weight, count = child_totals(problem, state, var, value)
+        cache[at] = profit
+        cache[at + 1] = weight
+        cache[at + 2] = count
+        cache[at + 3] = lagrangian_interval_bound(problem, profit, weight, count, lo, hi)
+    bound_in = cache[cache_slot(depth, 1) + 3]
+    bound_out = cache[cache_slot(depth, 0) + 3]
     return higher_bound_first(problem, var, bound_in, bound_out, out)
 
 
@@ -595,10 +634,10 @@ def within_capacity(problem, state, assign):
 @jitable
 def total_profit(problem, state, assign):
     """``objective``: the profit of the chosen items. Also records the best value reached in the
-    ``incumbent`` scratch slot (the engine takes the same maximum) for ``propagate`` to read."""
+    ``scratch[BEST]`` slot (the engine takes the same maximum) for ``propagate`` to read."""
     value = state[PROFIT]
-    if value > problem.incumbent[0]:
-        problem.incumbent[0] = value
+    if value > problem.scratch[BEST]:
+        problem.scratch[BEST] = value
     return value
 
 
@@ -685,7 +724,7 @@ def fix_by_bound(problem, state, domains, assign, var, value):
     n = problem.profit.shape[0]
     hi = problem.hi_at[state[DEPTH]]
     residual = problem.capacity - state[WEIGHT]
-    best = problem.incumbent[0]
+    best = problem.scratch[BEST]
     for j in range(hi, n):
         if dom_contains(domains, j, 1):
             w = problem.weight[j]
@@ -1110,7 +1149,7 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         fixed_in=np.array(sorted(fixed_in), np.int64),
         min_count=min_count,
         max_count=max_count,
-        incumbent=np.zeros(1, np.int64),
+        scratch=np.full(BEST + 1 + 2 * CACHE_WIDTH * (m + 1), -1, np.int64),  # see space()
         memo_lists=np.zeros((2, m + 1, slots), np.int64),
         memo_index=np.concatenate(
             (np.stack([np.zeros(m + 1, np.int64), np.full(m + 1, -1), memo_length, memo_low], axis=1), pool)

@@ -165,10 +165,27 @@ def test_memo_windows_are_the_live_weights_or_centred_caps():
     assert start.tolist() == [10, 5, 11, 7]  # centred on the live weights
 
 
+@settings(deadline=None, max_examples=60)
+@given(instance=instances(max_items=10))
+def test_bound_cache_holds_the_bounds_of_the_children_last_ordered(instance):
+    problem = prepare(instance, "combo", core_search=False)
+    state = problem.space().state
+    var = int(problem.branch[0])
+    order = np.zeros(2, np.int64)
+    model.better_lagrangian_first(problem, state, None, None, var, order)
+    lo, hi = problem.lo_at[1], problem.hi_at[1]
+    for value in (0, 1):
+        profit, weight, count = model.child_totals(problem, state, var, value)
+        expected = model.lagrangian_interval_bound(problem, profit, weight, count, lo, hi)
+        assert model.cached_bound(problem, 1, profit, weight, count) == expected
+        assert model.cached_bound(problem, 1, profit, weight, count + 2) == model.UNCACHED  # no child has it
+        assert model.cached_bound(problem, 0, profit, weight, count) == model.UNCACHED  # a root has no parent
+
+
 @pytest.mark.parametrize("pareto_entries", [model.PARETO_ENTRIES, 1])
 def test_problem_value_can_be_solved_twice(pareto_entries):
-    # The dominance memo (lists, and windows taken when a list fills) and the incumbent slot are
-    # scratch arrays: space() must clear them.
+    # The dominance memo (lists, and windows taken when a list fills) and the scratch array (best
+    # value, bound cache) are written by hooks: space() must clear them.
     from backtrack import solve
 
     instance = generate(3, 40, 100, seed=4)
