@@ -14,6 +14,7 @@ import sys
 import click
 
 import backtrack
+from backtrack.parallel import ParallelCount
 from backtrack.solver import Search
 
 EXIT_USAGE = 2
@@ -89,6 +90,19 @@ def search_options(goals, default_goal, strategies=None):
             click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="seconds"),
             click.option("--node-limit", type=click.IntRange(min=1), help="stop after this many nodes"),
             click.option("--json", "as_json", is_flag=True, help="one JSON object per line on stdout"),
+            *(
+                [
+                    click.option(
+                        "--workers",
+                        type=click.IntRange(min=1),
+                        default=1,
+                        show_default=True,
+                        help="processes sharing a --count (the root's branches are shared out)",
+                    )
+                ]
+                if "count" in goals
+                else []
+            ),
             click.option("--quiet", is_flag=True, help="no progress reports on stderr"),
         ]
         for option in reversed(options):
@@ -192,6 +206,7 @@ def run_search(
     value_name="value",
     extra=None,
     search_class=Search,
+    workers=1,
     **search_options,
 ):
     """Run one search from the CLI and print it; raise :class:`Interrupted` after Ctrl-C.
@@ -200,7 +215,15 @@ def run_search(
     prints it readably. ``extra(result)`` may add keys to the JSON record. ``search_class`` is
     :class:`backtrack.Search` or :class:`backtrack.bidirectional.Bidirectional`; ``search_options``
     go to it (e.g. ``restarts``, or ``target`` and ``low_memory`` for a bidirectional search).
+    ``workers`` > 1 counts in that many processes (:class:`backtrack.parallel.ParallelCount`).
     """
+    if workers > 1:
+        if goal != "count":
+            raise InputError("--workers shares out a count: use it with --count")
+        if search_class is not Search:
+            raise InputError(f"--workers needs a depth-first strategy, not {strategy.name}; pick one with --strategy")
+        search_class = ParallelCount
+        search_options = {**search_options, "workers": workers}
     printer = None if quiet else _ProgressPrinter(f"{problem_name} {instance_name}")
     try:
         search = search_class(

@@ -318,12 +318,17 @@ class Search(Streaming):
         yield from self._events()
 
 
-def solve(problem, strategy, goal="first", **options):
+def solve(problem, strategy, goal="first", *, workers=1, **options):
     """Search ``problem`` with ``strategy`` for ``goal`` and return a :class:`Result`.
 
     Options are those of :class:`Search`: backend, time_limit, node_limit, solution_limit, prefix,
-    on_progress, progress_every.
+    on_progress, progress_every. ``workers`` > 1 counts in that many processes
+    (:class:`backtrack.parallel.ParallelCount`; goal count only).
     """
+    if workers != 1:
+        from backtrack.parallel import ParallelCount
+
+        return ParallelCount(problem, strategy, goal, workers=workers, **options).run()
     return Search(problem, strategy, goal, **options).run()
 
 

@@ -67,6 +67,7 @@ def subsetsum(
     time_limit,
     node_limit,
     as_json,
+    workers,
     quiet,
     low_memory,
     kind,
@@ -128,12 +129,15 @@ def subsetsum(
         "time_limit": time_limit,
         "node_limit": node_limit,
         "as_json": as_json,
+        "workers": workers,
         "quiet": quiet,
         "solution_json": chosen_indices,
         "show_solution": show,
         "value_name": "sum",
     }
     if chosen.name == "dp":
+        if workers > 1:
+            raise InputError("--workers needs a depth-first strategy, not dp; pick one with --strategy")
         try:
             result = solve_dp(problem, goal, time_limit=time_limit)
         except ValueError as error:
