@@ -6,6 +6,9 @@ files named by a hash of the engine's and the hooks' sources (``Strategy.digest`
 hook gets new files and is recompiled, an unchanged one is loaded from disk in a new process.
 """
 
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import numba
@@ -67,8 +70,37 @@ def compiled_engine(strategy, refcounted=False):
     return dispatcher
 
 
+@contextmanager
+def _interrupts_held():
+    """Hold Ctrl-C while LLVM compiles and raise it once compiling is done.
+
+    A KeyboardInterrupt raised inside llvmlite's callbacks is swallowed there and can leave the
+    compilation half done, to fail later with a traceback; held, it stops the search cleanly.
+    Only in the main thread with Python's own SIGINT handler (workers that ignore it keep ignoring).
+    """
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    pressed = []
+    signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if pressed:
+        raise KeyboardInterrupt
+
+
 def compile_for(strategy, problem, arrays, goal):
-    """Compile (or load from the cache) the engine for these argument types."""
+    """Compile (or load from the cache) the engine for these argument types; Ctrl-C meanwhile
+    takes effect when compiling ends."""
+    with _interrupts_held():
+        return _compile_for(strategy, problem, arrays, goal)
+
+
+def _compile_for(strategy, problem, arrays, goal):
     signature = tuple(numba.typeof(arg) for arg in (strategy, problem, arrays, goal, 1))
     refcounted = compiled_engine(strategy, refcounted=True)
     if not Path(refcounted._cache._cache_file._index_path).exists():
