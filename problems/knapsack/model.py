@@ -50,7 +50,8 @@ PARETO_ENTRIES = 1 << 20  # states kept by the Pareto lists of the dominance mem
 PARETO_SLOTS_BESIDE_WINDOWS = 64
 MEMO_ENTRIES = 1 << 23  # weights covered by the memo's windows, over all depths (at most 64 MiB)
 MEMO_SIZE, MEMO_START, MEMO_LENGTH, MEMO_LOW = 0, 1, 2, 3  # columns of Knapsack.memo_index
-LIVE_GRID = 256  # node weights per depth at which _live_weights evaluates the bound
+LIVE_GRID = 256  # node weights per depth at which _live_weights evaluates the bound (at most)
+LIVE_CELLS = 1 << 18  # (depth, weight) pairs evaluated by _live_weights (fewer weights per depth when deep)
 UNCACHED = NO_BOUND - 1  # cached_bound: not computed yet
 BEST, CACHE_WIDTH = 0, 4  # Knapsack.scratch: the best value found, then the bound cache's entries
 MAX_BIDIRECTIONAL = 50  # items: each half lists up to 2^25 (weight, profit) pairs
@@ -1238,14 +1239,16 @@ def _live_weights(prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacit
     At depth d (decided items [lo, hi)) the best such bound of a node weighing W is that of the
     items [0, lo) in, the decided items filling W - pw[lo] exactly by LP, and the LP completion
     (filling from hi, or removing from [0, lo)): a concave function of W, evaluated at
-    ``LIVE_GRID`` weights; the interval of its grid points above the threshold is widened by one
-    grid step each side. Only a placement heuristic: any window is sound.
+    ``LIVE_GRID`` weights (fewer when there are more than ``LIVE_CELLS / LIVE_GRID`` depths, so
+    that the cost stays bounded); the interval of its grid points above the threshold is widened
+    by one grid step each side. Only a placement heuristic: any window is sound.
     """
     pw = prefix_weight.astype(float)
     pr = prefix_reduced.astype(float)
     lo, hi = lo_at[:, None], hi_at[:, None]
     span = np.minimum(pw[hi_at] - pw[lo_at], capacity)[:, None]  # decided weight of a node that fits
-    decided = span * np.linspace(0.0, 1.0, LIVE_GRID)[None, :]
+    points = max(8, min(LIVE_GRID, LIVE_CELLS // len(lo_at)))
+    decided = span * np.linspace(0.0, 1.0, points)[None, :]
     weight = pw[lo] + decided
     excess = np.maximum(weight - capacity, 0.0)
     added = _lp_curve(prefix_weight, pr, hi, np.maximum(hi, positive), np.maximum(capacity - weight, 0.0))
@@ -1253,7 +1256,7 @@ def _live_weights(prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacit
     bound = pr[lo] + _lp_curve(prefix_weight, pr, lo, hi, decided) + np.where(excess > 0, -removed, added)
     bound[excess > pw[lo]] = -np.inf
     live = bound > threshold - 1.0
-    last = LIVE_GRID - 1
+    last = points - 1
     first = np.where(live.any(axis=1), live.argmax(axis=1), bound.argmax(axis=1))
     final = np.where(live.any(axis=1), last - live[:, ::-1].argmax(axis=1), bound.argmax(axis=1))
     rows = np.arange(len(lo_at))
