@@ -127,11 +127,15 @@ def _diagnose(strategy, problem, arrays, error):
         "apply": (t(problem), row, numba.int64, numba.int64),
         "propagate": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64, numba.int64),
         "bound": (t(problem), row, t(arrays.domains), t(arrays.assign)),
+        "decision_bound": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64, numba.int64),
         "objective": (t(problem), row, t(arrays.assign)),
         "accept": (t(problem), row, t(arrays.assign)),
         "weight": (t(problem), row, t(arrays.assign)),
         "select_variable": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64),
         "order_values": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64, row),
+        "value_bits": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64),
+        "dominated": (t(problem), row, t(arrays.assign), numba.int64),
+        "summarize": (t(problem), row, t(arrays.assign)),
     }
     for name in HOOK_NAMES:
         fn = strategy.custom.get(name)
@@ -139,7 +143,7 @@ def _diagnose(strategy, problem, arrays, error):
             continue
         try:
             numba.njit(getattr(fn, "py_func", fn)).compile(common[name])
-        except NumbaError as hook_error:
+        except (NumbaError, TypeError) as hook_error:  # TypeError: the hook takes other arguments
             first = _first_line(hook_error)
             return (
                 f"numba cannot compile hook {name}={fn.__qualname__} of strategy '{strategy.name}': "

@@ -17,6 +17,9 @@ propagate           (problem, state, domains, assign, var, value) -> bool       
 dominated           (problem, state, assign, depth) -> bool (another node is      never
                     at least as good: cut)
 bound               (problem, state, domains, assign) -> int                     no bound
+decision_bound      (problem, state, domains, assign, var, value) -> int: a      no bound
+                    bound of the decision var = value from the parent, tried
+                    before the child is built (a cheap cut, counted as bound)
 objective           (problem, state, assign) -> int                              0
 accept              (problem, state, assign) -> bool (complete assignment)       always True
 weight              (problem, state, assign) -> int (solution's count weight)    1
@@ -30,8 +33,8 @@ value_bits          (problem, state, domains, assign, var) -> int: the          
                     are below 63 (the loop pops bits as a C bitboard does)
 ==================  ==========================================================  ================
 
-``is_feasible`` sees the parent's state (before the decision); every other hook that follows a
-decision sees the child's state (after ``apply``).
+``is_feasible`` and ``decision_bound`` see the parent's state (before the decision); every other
+hook that follows a decision sees the child's state (after ``apply``).
 """
 
 from numba import types
@@ -45,6 +48,7 @@ HOOK_NAMES = (
     "propagate",
     "dominated",
     "bound",
+    "decision_bound",
     "objective",
     "accept",
     "weight",
@@ -85,6 +89,12 @@ def never_dominated(problem, state, assign, depth):
 @register_jitable
 def no_bound(problem, state, domains, assign):
     """Default ``bound`` (never consulted: a strategy without a bound cuts nothing)."""
+    return 0
+
+
+@register_jitable
+def no_decision_bound(problem, state, domains, assign, var, value):
+    """Default ``decision_bound`` (never consulted: a strategy without one cuts nothing there)."""
     return 0
 
 
@@ -139,6 +149,7 @@ DEFAULTS = {
     "propagate": no_propagation,
     "dominated": never_dominated,
     "bound": no_bound,
+    "decision_bound": no_decision_bound,
     "objective": zero_objective,
     "accept": accept_all,
     "weight": unit_weight,
@@ -231,6 +242,16 @@ def _bound(strategy, problem, state, domains, assign):
     return lambda strategy, problem, state, domains, assign: fn(problem, state, domains, assign)
 
 
+def decision_bound(strategy, problem, state, domains, assign, var, value):
+    return strategy.decision_bound(problem, state, domains, assign, var, value)
+
+
+@overload(decision_bound, inline="always")
+def _decision_bound(strategy, problem, state, domains, assign, var, value):
+    fn = _hook(strategy, "decision_bound")
+    return lambda strategy, problem, state, domains, assign, var, value: fn(problem, state, domains, assign, var, value)
+
+
 def objective(strategy, problem, state, assign):
     return strategy.objective(problem, state, assign)
 
@@ -304,6 +325,7 @@ def _strategy_flag(name):
 
 uses_domains = _strategy_flag("uses_domains")
 has_bound = _strategy_flag("has_bound")
+has_decision_bound = _strategy_flag("has_decision_bound")
 has_value_bits = _strategy_flag("has_value_bits")
 
 

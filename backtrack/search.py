@@ -6,9 +6,10 @@ or the tree is exhausted, and returns an event code; calling it again resumes wh
 The same source runs interpreted (``run_slice``) and compiled (``compiled_engine(strategy)``).
 
 Every candidate decision (variable = value) the loop takes from a value list is one node. A node
-is then cut by feasibility (``is_feasible`` said no), by propagation (``propagate`` wiped a domain
-out), by dominance (``dominated``: another node is at least as good) or by bound (``bound`` cannot beat the
-incumbent); otherwise it is a leaf or is expanded.
+is then cut by feasibility (``is_feasible`` said no), by bound before the child is built
+(``decision_bound`` cannot beat the incumbent), by propagation (``propagate`` wiped a domain out),
+by dominance (``dominated``: another node is at least as good) or by bound (``bound`` cannot beat
+the incumbent); otherwise it is a leaf or is expanded.
 """
 
 from typing import NamedTuple
@@ -203,6 +204,11 @@ def run_slice(strategy, problem, s, goal, budget):
             if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
                 cut_feasibility += 1
                 continue
+            if hooks.has_decision_bound(strategy) and goal == OPTIMIZE and ctl[CTL_HAS_BEST] == 1:
+                decided = hooks.decision_bound(strategy, problem, states[depth], s.domains, assign, var, value)
+                if sense * decided <= ctl[CTL_BEST]:
+                    cut_bound += 1
+                    continue
             for i in range(width):
                 states[depth + ONE, i] = states[depth, i]
             child = states[depth + ONE]

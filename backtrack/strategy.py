@@ -71,6 +71,7 @@ class Strategy:
                 _registered_functions.add(fn)
             setattr(self, hook_name, fn)
         self.has_bound = "bound" in self.custom
+        self.has_decision_bound = "decision_bound" in self.custom
         self.has_value_bits = "value_bits" in self.custom
         self.uses_domains = "propagate" in self.custom if uses_domains is None else bool(uses_domains)
         self.digest = _digest(self)
@@ -142,7 +143,8 @@ def _digest(strategy):
     for path in engine_files:
         h.update(path.read_bytes())
     seen = {str(path) for path in engine_files}
-    h.update(f"{strategy.name}|{strategy.uses_domains}|{strategy.has_bound}|{strategy.has_value_bits}".encode())
+    flags = (strategy.uses_domains, strategy.has_bound, strategy.has_decision_bound, strategy.has_value_bits)
+    h.update(f"{strategy.name}|{flags}".encode())
     for hook_name in sorted(strategy.custom):
         h.update(hook_name.encode())
         for chunk in _source_bytes(strategy.custom[hook_name], seen):

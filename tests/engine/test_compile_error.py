@@ -5,7 +5,7 @@ import pytest
 
 from backtrack import HookCompileError, Strategy, solve
 
-from .random_csp import RandomCSP, brute_force, build, consistent_with_assigned
+from .random_csp import RandomCSP, brute_force, build, consistent_with_assigned, total_weight
 
 
 class Oracle:
@@ -49,3 +49,26 @@ def test_uncompilable_hook_raises_a_helpful_error_and_runs_interpreted(hook):
     assert counted.count == len(EXPECTED) == 2 * 1 + 2  # (0,2,x), (2,0,x) with x in {0, 2}
     assert listed.status == "complete"
     assert listed.solution == list(EXPECTED[-1])
+
+
+def bits_from_a_python_object(problem, state, domains, assign, var):
+    return 1 if ORACLE.allows(var) else 3
+
+
+def bound_from_a_python_dict(problem, state, domains, assign, var, value):
+    return 100 if value not in FORBIDDEN else 0
+
+
+@pytest.mark.parametrize(
+    "hook_name, hook", [("value_bits", bits_from_a_python_object), ("decision_bound", bound_from_a_python_dict)]
+)
+def test_every_hook_is_named_when_it_cannot_compile(hook_name, hook):
+    strategy = Strategy(f"uncompilable-{hook_name}", RandomCSP, objective=total_weight, **{hook_name: hook})
+    with pytest.raises(HookCompileError, match=f"hook {hook_name}={hook.__name__}"):
+        solve(CSP, strategy, "optimize", backend="numba")
+
+
+def test_a_hook_with_the_wrong_arguments_is_named():
+    strategy = Strategy("wrong-arguments", RandomCSP, objective=lambda problem: 0)
+    with pytest.raises(HookCompileError, match="hook objective=.*lambda.*argument"):
+        solve(CSP, strategy, "optimize", backend="numba")
