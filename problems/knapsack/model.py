@@ -571,8 +571,9 @@ def cached_bound(problem, depth, profit, weight, count):
 
 @jitable
 def better_lagrangian_first(problem, state, domains, assign, var, out):
-    """``order_values`` of ``combo``: as :func:`better_bound_first` with the Lagrangian bound;
-    the two bounds are cached in ``scratch`` for :func:`decision_bound_from_cache` and
+    """``order_values`` of ``combo``: as :func:`better_bound_first` with the Lagrangian bound,
+    leaving out a child whose bound cannot beat the best value found (the cut the bound hook
+    would make, without making the child a node); the two bounds are cached in ``scratch`` for
     :func:`lagrangian_bound` to read."""
     depth = state[DEPTH] + 1
     lo = problem.lo_at[depth]
@@ -587,14 +588,13 @@ def better_lagrangian_first(problem, state, domains, assign, var, out):
         cache[at + 3] = lagrangian_interval_bound(problem, profit, weight, count, lo, hi)
     bound_in = cache[cache_slot(depth, 1) + 3]
     bound_out = cache[cache_slot(depth, 0) + 3]
-    return higher_bound_first(problem, var, bound_in, bound_out, out)
-
-
-@jitable
-def decision_bound_from_cache(problem, state, domains, assign, var, value):
-    """``decision_bound`` of ``combo``: the Lagrangian interval bound of the child, cached when
-    the parent's values were ordered (a child cut here is never built)."""
-    return problem.scratch[cache_slot(state[DEPTH] + 1, value) + CACHE_WIDTH - 1]
+    higher_bound_first(problem, var, bound_in, bound_out, out)
+    kept = 0
+    for i in range(2):
+        if (bound_in if out[i] == 1 else bound_out) > problem.scratch[BEST]:
+            out[kept] = out[i]
+            kept += 1
+    return kept
 
 
 # ---------------------------------------------------------------- decisions
@@ -951,7 +951,6 @@ STRATEGIES = {
             apply=take_or_leave,
             objective=total_profit,
             is_feasible=fits,
-            decision_bound=decision_bound_from_cache,
             bound=lagrangian_bound,
             dominated=dominated_by_earlier,
             description="core + improved incumbent, Lagrangian cardinality bound and reduction, dominance "

@@ -178,7 +178,6 @@ def test_bound_cache_holds_the_bounds_of_the_children_last_ordered(instance):
         profit, weight, count = model.child_totals(problem, state, var, value)
         expected = model.lagrangian_interval_bound(problem, profit, weight, count, lo, hi)
         assert model.cached_bound(problem, 1, profit, weight, count) == expected
-        assert model.decision_bound_from_cache(problem, state, None, None, var, value) == expected
         assert model.cached_bound(problem, 1, profit, weight, count + 2) == model.UNCACHED  # no child has it
         assert model.cached_bound(problem, 0, profit, weight, count) == model.UNCACHED  # a root has no parent
 
