@@ -574,7 +574,9 @@ def better_lagrangian_first(problem, state, domains, assign, var, out):
     """``order_values`` of ``combo``: as :func:`better_bound_first` with the Lagrangian bound,
     leaving out a child whose bound cannot beat the best value found (the cut the bound hook
     would make, without making the child a node); the two bounds are cached in ``scratch`` for
-    :func:`lagrangian_bound` to read."""
+    :func:`lagrangian_bound` to read. The engine's ``decision_bound`` hook would cut the same
+    children as nodes: same search time, but the core searches' ``CORE_NODES`` budget then
+    goes less far (class 9, n = 1000, instance 2 was no longer proven within 1 s)."""
     depth = state[DEPTH] + 1
     lo = problem.lo_at[depth]
     hi = problem.hi_at[depth]
