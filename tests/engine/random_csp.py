@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from hypothesis import strategies as st
 
-from backtrack import Space, Strategy, dom_contains, dom_remove, dom_values, smallest_domain
+from backtrack import Space, Strategy, dom_contains, dom_remove, dom_values, jitable, smallest_domain
 
 MAX_VARS = 5
 MAX_VALUES = 4
@@ -83,23 +83,29 @@ def total_weight(problem, state, assign):
     return total
 
 
+@jitable
+def best_weight_left(problem, domains, var):
+    """The best weight (highest, lowest when minimising) of a value left in ``var``'s domain; 0
+    for an empty domain."""
+    best = 0
+    found = False
+    for value in range(problem.weights.shape[1]):
+        if dom_contains(domains, var, value):
+            w = problem.weights[var, value]
+            if not found or (w > best if problem.maximize else w < best):
+                best = w
+                found = True
+    return best
+
+
 def optimistic_weight(problem, state, domains, assign):
     """Bound: assigned weights plus each unassigned variable's best weight left in its domain."""
-    n, d = problem.weights.shape
     total = 0
-    for var in range(n):
+    for var in range(problem.weights.shape[0]):
         if assign[var] >= 0:
             total += problem.weights[var, assign[var]]
-            continue
-        best = 0
-        found = False
-        for value in range(d):
-            if dom_contains(domains, var, value):
-                w = problem.weights[var, value]
-                if not found or (w > best if problem.maximize else w < best):
-                    best = w
-                    found = True
-        total += best
+        else:
+            total += best_weight_left(problem, domains, var)
     return total
 
 

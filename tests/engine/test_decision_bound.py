@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backtrack import Strategy, dom_contains
+from backtrack import Strategy
 
 from .random_csp import (
     RandomCSP,
+    best_weight_left,
     build,
     consistent_with_assigned,
     csps,
@@ -27,23 +28,14 @@ from .random_csp import (
 
 def weight_of_decision(problem, state, domains, assign, var, value):
     """Optimistic objective of any completion of var = value, from the parent's state."""
-    n, d = problem.weights.shape
     total = problem.weights[var, value]
-    for other in range(n):
+    for other in range(problem.weights.shape[0]):
         if other == var:
             continue
         if assign[other] >= 0:
             total += problem.weights[other, assign[other]]
-            continue
-        best = 0
-        found = False
-        for candidate in range(d):
-            if dom_contains(domains, other, candidate):
-                w = problem.weights[other, candidate]
-                if not found or (w > best if problem.maximize else w < best):
-                    best = w
-                    found = True
-        total += best
+        else:
+            total += best_weight_left(problem, domains, other)
     return total
 
 

@@ -77,35 +77,12 @@ def test_strategies_match_brute_force_on_both_backends(strategy, instance):
     assert chosen == chosen_py
 
 
-@settings(deadline=None, max_examples=150)
-@given(instance=instances(max_items=12))
-def test_combo_core_search_matches_brute_force(instance):
-    # Core searches only run on windows smaller than the whole problem: shrink them so that the
-    # small instances here go through them (hinted incumbents, repeated reductions).
+def check_combo_with(instance, **constants):
+    """``combo`` with some of the model's constants changed: optimal, equal to brute force, the
+    same search on both backends."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(model, "CORE_HALVES", (1, 2, 3, 4))
-        patch.setattr(model, "CORE_NODES", 50)
-        expected = brute_force(instance)
-        compiled, chosen = solve_instance(instance, "combo", backend="numba")
-        interpreted, chosen_py = solve_instance(instance, "combo", backend="python")
-    for result, items in ((compiled, chosen), (interpreted, chosen_py)):
-        assert result.status == "optimal"
-        assert result.value == expected
-        check_solution(instance, result, items)
-    assert compiled.stats.nodes == interpreted.stats.nodes
-    assert chosen == chosen_py
-
-
-@pytest.mark.parametrize("window", [1 << 20, 40])
-@settings(deadline=None, max_examples=80)
-@given(instance=instances(max_items=12))
-def test_combo_memo_windows_match_brute_force(window, instance):
-    # One state per depth in the Pareto lists, so that the states beyond them go to the weight
-    # windows: whole (1 << 20) or capped (40 weights over all depths: states lighter than a window
-    # recorded at its bottom, heavier ones not recorded).
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(model, "PARETO_ENTRIES", 1)
-        patch.setattr(model, "MEMO_ENTRIES", window)
+        for name, value in constants.items():
+            patch.setattr(model, name, value)
         expected = brute_force(instance)
         compiled, chosen = solve_instance(instance, "combo", backend="numba")
         interpreted, chosen_py = solve_instance(instance, "combo", backend="python")
@@ -115,6 +92,25 @@ def test_combo_memo_windows_match_brute_force(window, instance):
         check_solution(instance, result, items)
     assert compiled.stats.nodes == interpreted.stats.nodes
     assert compiled.stats.pruned == interpreted.stats.pruned
+    assert chosen == chosen_py
+
+
+@settings(deadline=None, max_examples=150)
+@given(instance=instances(max_items=12))
+def test_combo_core_search_matches_brute_force(instance):
+    # Core searches only run on windows smaller than the whole problem: shrink them so that the
+    # small instances here go through them (hinted incumbents, repeated reductions).
+    check_combo_with(instance, CORE_HALVES=(1, 2, 3, 4), CORE_NODES=50)
+
+
+@pytest.mark.parametrize("window", [1 << 20, 40])
+@settings(deadline=None, max_examples=80)
+@given(instance=instances(max_items=12))
+def test_combo_memo_windows_match_brute_force(window, instance):
+    # One state per depth in the Pareto lists, so that the states beyond them go to the weight
+    # windows: whole (1 << 20) or capped (40 weights over all depths: states lighter than a window
+    # recorded at its bottom, heavier ones not recorded).
+    check_combo_with(instance, PARETO_ENTRIES=1, MEMO_ENTRIES=window)
 
 
 def _nodes_by_depth(problem):
