@@ -432,14 +432,7 @@ def spanner_instances(draw, max_items=12):
 @given(instance=spanner_instances())
 def test_combo_unit_bound_on_spanner_instances_matches_brute_force(instance):
     """The whole-unit bound of ratio classes (unit_bound) never cuts an optimum."""
-    expected = brute_force(instance)
-    compiled, chosen = solve_instance(instance, "combo", backend="numba")
-    interpreted, chosen_py = solve_instance(instance, "combo", backend="python")
-    for result, items in ((compiled, chosen), (interpreted, chosen_py)):
-        assert result.status == "optimal"
-        assert result.value == expected
-        check_solution(instance, result, items)
-    assert compiled.stats.nodes == interpreted.stats.nodes
+    check_combo_with(instance)
 
 
 @settings(deadline=None, max_examples=300)
