@@ -65,27 +65,23 @@ def instances(draw, max_items=9):
 @settings(deadline=None, max_examples=60)
 @given(instance=instances())
 def test_strategies_match_brute_force_on_both_backends(strategy, instance):
-    expected = brute_force(instance)
-    compiled, chosen = solve_instance(instance, strategy, backend="numba")
-    interpreted, chosen_py = solve_instance(instance, strategy, backend="python")
-    for result, items in ((compiled, chosen), (interpreted, chosen_py)):
-        assert result.status == "optimal"
-        assert result.value == expected
-        check_solution(instance, result, items)
-    assert compiled.stats.nodes == interpreted.stats.nodes
-    assert compiled.stats.pruned == interpreted.stats.pruned
-    assert chosen == chosen_py
+    check_on_both_backends(instance, strategy)
 
 
 def check_combo_with(instance, **constants):
-    """``combo`` with some of the model's constants changed: optimal, equal to brute force, the
-    same search on both backends."""
+    """``combo`` with some of the model's constants changed (see :func:`check_on_both_backends`)."""
+    check_on_both_backends(instance, "combo", **constants)
+
+
+def check_on_both_backends(instance, strategy, **constants):
+    """``strategy``, with some of the model's constants changed: optimal, equal to brute force,
+    the same search on both backends."""
     with pytest.MonkeyPatch.context() as patch:
         for name, value in constants.items():
             patch.setattr(model, name, value)
         expected = brute_force(instance)
-        compiled, chosen = solve_instance(instance, "combo", backend="numba")
-        interpreted, chosen_py = solve_instance(instance, "combo", backend="python")
+        compiled, chosen = solve_instance(instance, strategy, backend="numba")
+        interpreted, chosen_py = solve_instance(instance, strategy, backend="python")
     for result, items in ((compiled, chosen), (interpreted, chosen_py)):
         assert result.status == "optimal"
         assert result.value == expected
