@@ -177,13 +177,58 @@ def mirror_weight(problem, state, assign):
 
 # ---------------------------------------------------------------- symmetry hooks
 #
-# Each class of solutions under the board's 8 symmetries is counted once, through its
-# lexicographically smallest member, weighted by the number of distinct boards in the class.
-# That member's top queen is at least as close to a corner (distance t, t <= (n-1)/2) as the queen
-# on any other edge, so the search may forbid: the side columns in rows above t, both side
-# columns still free at row n-1-t, bottom-row columns outside [t, n-1-t]; and with a corner
-# queen (t = 0), column 1 above the row-1 queen's column (the diagonal mirror has it below).
-# A leaf that is not the smallest of its class is rejected by ``accept``.
+# Each class of solutions under the board's 8 symmetries is counted once, through its smallest
+# member, weighted by the number of distinct boards in the class. Boards are compared on the top
+# queen's key first, then row by row on columns. The key ranks the top queen's distance d from
+# the nearest corner (``distance_rank``), then its column, so the smallest member's top queen has
+# the best-ranked distance among the four edge queens (a queen on an edge is the top queen of two
+# images). Distances far from the corner rank first: then the queens on the sides are forbidden
+# in the middle rows, which the search reaches early. The corner ranks last, so no board with a
+# corner queen on top is the smallest (a corner-free edge always exists). On odd boards the middle
+# column ranks after 2 (measured: 12-22 % fewer nodes than the nearest-to-a-corner-first order at
+# N = 12-16, and 13 % fewer than plain farthest-first at N = 13 and 15).
+# The search forbids what the ranking excludes (``canonical_free_columns``); a leaf that is still
+# not the smallest of its class is rejected by ``accept``.
+
+
+@jitable
+def distance_rank(n, d):
+    """Rank of a top queen d squares from the nearest corner; lower is preferred.
+
+    Even n: farthest first (d = n/2 - 1, ..., 1, 0). Odd n, middle m: m - 1, ..., 2, m, 1, 0.
+    """
+    middle = (n - 1) // 2
+    if n % 2 == 0 or d < 2:
+        return middle - d
+    if d == middle:
+        return middle - 2
+    return middle - 1 - d
+
+
+@jitable
+def top_key(n, column):
+    """Order of the top queen's column in the comparison of images: by distance rank, then the
+    left half before the right."""
+    if 2 * column > n - 1:
+        return n * n + column
+    return distance_rank(n, column) * n + column
+
+
+@jitable
+def edge_queen_allowed(n, t, d):
+    """Whether an edge queen d squares from a corner leaves a board with top queen column t
+    possibly the smallest: its distance must not rank before t's."""
+    return distance_rank(n, d) >= distance_rank(n, t)
+
+
+@jitable
+def allowed_distances(n, t):
+    """``edge_queen_allowed(n, t, d)`` in closed form, for the search's hot path: the distances
+    d <= near, and the middle of an odd board when ``middle_too``."""
+    middle = (n - 1) >> 1
+    odd = n & 1
+    near = 1 if odd and t == middle else t
+    return near, odd and t >= 2
 
 
 @jitable
@@ -194,28 +239,21 @@ def canonical_free_columns(problem, state, domains, assign, var):
     full = (np.int64(1) << n) - 1
     free = ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
     if var == 0:
-        # The left half; not the middle column of an odd board, whose bottom-row queen would have
-        # to share that column to be at least as far from a corner.
-        return free & ((np.int64(1) << max(n // 2, 1)) - 1)
-    t = assign[0]
-    if t == 0:
-        if 2 <= var < assign[1]:
-            free &= ~np.int64(2)
+        # The left half, the middle column of odd boards included; no corner (n > 1).
+        left = free & ((np.int64(1) << ((n + 1) // 2)) - 1)
+        return left if n == 1 else left & ~np.int64(1)
+    near, middle_too = allowed_distances(n, assign[0])
+    if var < n - 1:
+        # Rows near..n-1-near exclusive hold no side queen (the middle one may, on odd boards).
+        if near < var < n - 1 - near and not (middle_too and 2 * var == n - 1):
+            free &= ~(np.int64(1) | (np.int64(1) << (n - 1)))
         return free
-    if t <= var < n - 1 - t:
-        return free
-    sides = np.int64(1) | (np.int64(1) << (n - 1))
-    if var < t:
-        free &= ~sides
-    elif var == n - 1 - t:
-        placed = state[COLS] & sides
-        if placed == 0:
-            free = np.int64(0)
-        elif placed != sides:
-            free &= sides & ~placed
-    if var == n - 1:
-        free &= ((np.int64(1) << (n - t)) - 1) & ~((np.int64(1) << t) - 1)
-    return free
+    # The bottom row: the columns near a corner, and the middle one when allowed.
+    ends = (np.int64(1) << (near + 1)) - 1
+    allowed = ends | (ends << (n - 1 - near))
+    if middle_too:
+        allowed |= np.int64(1) << ((n - 1) >> 1)
+    return free & allowed
 
 
 @jitable
@@ -263,13 +301,14 @@ def _compare_image(assign, n, symmetry, first, last):
     """-1, 0 or 1 as the image under ``symmetry`` is smaller than, equal to or larger than the board.
 
     The image's top-row column comes in O(1) from the edge queens (``first``, ``last``: rows of
-    the queens in the first and last columns); only a tie there needs the rows below.
+    the queens in the first and last columns) and is compared by ``top_key``; only a tie there
+    needs the rows below.
     """
     top = (0, n - 1 - assign[0], assign[n - 1], n - 1 - assign[n - 1], first, n - 1 - first, last, n - 1 - last)[
         symmetry
     ]
     if top != assign[0]:
-        return -1 if top < assign[0] else 1
+        return -1 if top_key(n, top) < top_key(n, assign[0]) else 1
     for row in range(1, n):
         image = _image_column(assign, n, symmetry, row)
         if image != assign[row]:
