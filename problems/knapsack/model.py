@@ -53,7 +53,9 @@ MEMO_SIZE, MEMO_START, MEMO_LENGTH, MEMO_LOW = 0, 1, 2, 3  # columns of Knapsack
 LIVE_GRID = 256  # node weights per depth at which _live_weights evaluates the bound (at most)
 LIVE_CELLS = 1 << 18  # (depth, weight) pairs evaluated by _live_weights (fewer weights per depth when deep)
 UNCACHED = NO_BOUND - 1  # cached_bound: not computed yet
-BEST, CACHE_WIDTH = 0, 4  # Knapsack.scratch: the best value found, then the bound cache's entries
+# Knapsack.scratch: the best value found, whether the plain LP bound applies too (see
+# lagrangian_interval_bound), then the bound cache's entries.
+BEST, PLAIN_TOO, CACHE_START, CACHE_WIDTH = 0, 1, 2, 4
 MAX_BIDIRECTIONAL = 50  # items: each half lists up to 2^25 (weight, profit) pairs
 
 
@@ -135,7 +137,7 @@ class Knapsack(NamedTuple):
         self.memo_index[:, MEMO_START] = -1  # windows are taken (and cleared) when their list fills
         self.memo_index[-1, MEMO_START] = 0
         self.scratch[BEST] = self.start_value
-        self.scratch[BEST + 1 :] = -1  # no node has a negative profit: the bound cache matches none
+        self.scratch[CACHE_START:] = -1  # no node has a negative profit: the bound cache matches none
         state = np.zeros(STATE_WIDTH, np.int64)
         state[PROFIT] = self.base_profit + self.prefix_profit[self.pivot]
         state[WEIGHT] = self.prefix_weight[self.pivot]
@@ -158,9 +160,14 @@ class Knapsack(NamedTuple):
 @jitable
 def last_within(prefix, start, stop, limit):
     """Largest ``k`` in ``[start, stop]`` with ``prefix[k] <= limit`` (``prefix`` non-decreasing;
-    ``prefix[start] <= limit`` is assumed)."""
+    ``prefix[start] <= limit`` is assumed). Galloping from ``start``: an LP fill usually ends a
+    few items after it, so this takes O(log distance) steps instead of O(log(stop - start))."""
     low = start
-    high = stop
+    step = 1
+    while low + step <= stop and prefix[low + step] <= limit:
+        low += step
+        step *= 2
+    high = min(low + step - 1, stop)
     while low < high:
         mid = (low + high + 1) // 2
         if prefix[mid] <= limit:
@@ -171,17 +178,71 @@ def last_within(prefix, start, stop, limit):
 
 
 @jitable
-def lp_fill(prefix_weight, prefix_value, value, weight, start, stop_max, residual):
-    """LP value of filling ``residual`` capacity with items ``[start, stop_max)`` in their order
-    (the prefix sums and per-item arrays give the value each item counts for)."""
+def first_above(prefix, start, stop, limit):
+    """Smallest ``k`` in ``[start, stop]`` with ``prefix[k] > limit`` minus one, i.e. the
+    ``last_within`` answer, found galloping down from ``stop`` (``prefix[stop] > limit`` or not;
+    ``prefix[start] <= limit`` is assumed): an LP removal usually ends a few items before
+    ``stop``."""
+    if prefix[stop] <= limit:
+        return stop
+    high = stop  # prefix[high] > limit
+    step = 1
+    while high - step >= start and prefix[high - step] > limit:
+        high -= step
+        step *= 2
+    low = max(high - step, start)  # prefix[low] <= limit
+    while high - low > 1:
+        mid = (low + high) // 2
+        if prefix[mid] <= limit:
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+@jitable
+def fill_end(prefix_weight, start, stop_max, residual):
+    """The first item of ``[start, stop_max)`` that an LP fill of ``residual`` does not take
+    whole (``stop_max`` if it takes them all)."""
+    if start >= stop_max:
+        return start
+    return last_within(prefix_weight, start, stop_max, prefix_weight[start] + residual)
+
+
+@jitable
+def fill_value(prefix_weight, prefix_value, value, weight, start, stop_max, end, residual):
+    """LP value of filling ``residual`` with items ``[start, stop_max)`` whose fill ends at
+    ``end`` (:func:`fill_end`); the prefix sums and per-item arrays give what each item is worth."""
     if start >= stop_max:
         return 0
-    stop = last_within(prefix_weight, start, stop_max, prefix_weight[start] + residual)
-    gain = prefix_value[stop] - prefix_value[start]
-    if stop < stop_max:
-        room = residual - (prefix_weight[stop] - prefix_weight[start])
-        gain += room * value[stop] // weight[stop]
+    gain = prefix_value[end] - prefix_value[start]
+    if end < stop_max:
+        room = residual - (prefix_weight[end] - prefix_weight[start])
+        gain += room * value[end] // weight[end]
     return gain
+
+
+@jitable
+def lp_fill(prefix_weight, prefix_value, value, weight, start, stop_max, residual):
+    """LP value of filling ``residual`` capacity with items ``[start, stop_max)`` in their order."""
+    end = fill_end(prefix_weight, start, stop_max, residual)
+    return fill_value(prefix_weight, prefix_value, value, weight, start, stop_max, end, residual)
+
+
+@jitable
+def removal_part(prefix_weight, stop, excess):
+    """The item an LP removal of ``excess`` from items ``[0, stop)`` (last first) takes in part:
+    items ``[part, stop)`` cover the excess and ``[part + 1, stop)`` do not (they go whole).
+    Assumes the items weigh at least ``excess``."""
+    return first_above(prefix_weight, 0, stop, prefix_weight[stop] - excess)
+
+
+@jitable
+def removal_value(prefix_weight, prefix_value, value, weight, stop, part, excess):
+    """LP cost (rounded up) of the removal of ``excess`` that :func:`removal_part` placed."""
+    rest = excess - (prefix_weight[stop] - prefix_weight[part + 1])
+    w = weight[part]
+    return prefix_value[stop] - prefix_value[part + 1] + (rest * value[part] + w - 1) // w
 
 
 @jitable
@@ -190,12 +251,8 @@ def lp_removal(prefix_weight, prefix_value, value, weight, stop, excess):
     first; -1 if they weigh less than ``excess``."""
     if prefix_weight[stop] < excess:
         return -1
-    # Items [part, stop) cover the excess and [part + 1, stop) do not: those are removed whole,
-    # item `part` covers the rest (> 0) in part.
-    part = last_within(prefix_weight, 0, stop, prefix_weight[stop] - excess)
-    rest = excess - (prefix_weight[stop] - prefix_weight[part + 1])
-    w = weight[part]
-    return prefix_value[stop] - prefix_value[part + 1] + (rest * value[part] + w - 1) // w
+    part = removal_part(prefix_weight, stop, excess)
+    return removal_value(prefix_weight, prefix_value, value, weight, stop, part, excess)
 
 
 @jitable
@@ -286,15 +343,35 @@ def reduced_removal_cost(problem, stop, excess):
 @jitable
 def lagrangian_interval_bound(problem, profit, weight, count, lo, hi):
     """Lagrangian bound of a node with ``profit``, ``weight``, ``count`` and decided items
-    ``[lo, hi)`` (``lo <= positive``: the items left of the interval have reduced profit > 0)."""
+    ``[lo, hi)`` (``lo <= positive``: the items left of the interval have reduced profit > 0).
+
+    When the items' lam order is also a profit/weight order (``scratch[PLAIN_TOO]``), the plain
+    LP bound is valid too and the smaller of the two is returned: it cuts nodes that the
+    Lagrangian bound cannot tell apart (with w = p + c, as in Pisinger's class 4, every reduced
+    ratio is 1 for lam = -c and the Lagrangian bound is the same at every node that fits)."""
     capacity = problem.capacity
     base = profit - problem.lam * count + problem.lam * problem.lam_count
+    if problem.scratch[PLAIN_TOO] == 0:
+        if weight <= capacity:
+            return base + reduced_fill_from(problem, hi, capacity - weight)
+        cost = reduced_removal_cost(problem, lo, weight - capacity)
+        return NO_BOUND if cost < 0 else base - cost
+    # Both bounds: the items are in the same order, so one search places both LP fills.
+    pw, weights = problem.prefix_weight, problem.weight
     if weight <= capacity:
-        return base + reduced_fill_from(problem, hi, capacity - weight)
-    cost = reduced_removal_cost(problem, lo, weight - capacity)
-    if cost < 0:
+        residual = capacity - weight
+        n = weights.shape[0]
+        end = fill_end(pw, hi, n, residual)
+        plain = profit + fill_value(pw, problem.prefix_profit, problem.profit, weights, hi, n, end, residual)
+        last = problem.positive  # reduced profits: only the items worth more than lam are added
+        reduced = fill_value(pw, problem.prefix_reduced, problem.reduced, weights, hi, last, min(end, last), residual)
+        return min(base + reduced, plain)
+    excess = weight - capacity
+    if pw[lo] < excess:
         return NO_BOUND
-    return base - cost
+    part = removal_part(pw, lo, excess)
+    plain = profit - removal_value(pw, problem.prefix_profit, problem.profit, weights, lo, part, excess)
+    return min(base - removal_value(pw, problem.prefix_reduced, problem.reduced, weights, lo, part, excess), plain)
 
 
 # ---------------------------------------------------------------- ratio classes (combo, lam = 0)
@@ -368,7 +445,7 @@ def range_removal(problem, start, stop, excess):
     ``[start, stop)``, lowest ratio first."""
     pw = problem.prefix_weight
     pp = problem.prefix_profit
-    part = last_within(pw, start, stop, pw[stop] - excess)
+    part = first_above(pw, start, stop, pw[stop] - excess)
     rest = excess - (pw[stop] - pw[part + 1])
     w = problem.weight[part]
     return pp[stop] - pp[part + 1] + (rest * problem.profit[part] + w - 1) // w
@@ -560,7 +637,7 @@ def on_profit_grid(problem, bound):
 def cache_slot(depth, value):
     """Where the bound cache entry (profit, weight, count, bound) of the child reached at
     ``depth`` by ``value`` starts in ``Knapsack.scratch``."""
-    return BEST + 1 + CACHE_WIDTH * (2 * depth + value)
+    return CACHE_START + CACHE_WIDTH * (2 * depth + value)
 
 
 @jitable
@@ -1145,9 +1222,17 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
     min_count, max_count = _cardinality(profit, weight, capacity, start_value - base_profit)
     class_start, class_end, unit_profit, unit_weight = _ratio_classes(profit, weight, lagrange and lam == 0)
     lam_count = max_count if lam >= 0 else min_count
+    plain_too = lam != 0 and _in_ratio_order(profit, weight)  # see lagrangian_interval_bound
     if layout["memo"]:
         live_low, live_high = _live_weights(
-            prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacity, start_value - base_profit - lam * lam_count
+            prefix_weight,
+            prefix_reduced,
+            positive,
+            lo_at,
+            hi_at,
+            capacity,
+            start_value - base_profit - lam * lam_count,
+            (prefix_profit, start_value - base_profit) if plain_too else None,
         )
         memo_length, memo_low = _memo_windows(live_low, live_high)
         slots = max(1, min(PARETO_ENTRIES // (m + 1), 1 << 16))
@@ -1173,7 +1258,9 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         fixed_in=np.array(sorted(fixed_in), np.int64),
         min_count=min_count,
         max_count=max_count,
-        scratch=np.full(BEST + 1 + 2 * CACHE_WIDTH * (m + 1), -1, np.int64),  # see space()
+        scratch=np.concatenate(  # see space()
+            ([start_value, plain_too], np.full(2 * CACHE_WIDTH * (m + 1), -1))
+        ).astype(np.int64),
         memo_lists=np.zeros((2, m + 1, slots), np.int64),
         memo_index=np.concatenate(
             (np.stack([np.zeros(m + 1, np.int64), np.full(m + 1, -1), memo_length, memo_low], axis=1), pool)
@@ -1193,6 +1280,13 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         unit_weight=unit_weight,
         core_nodes=core_nodes,
     )
+
+
+def _in_ratio_order(profit, weight):
+    """Are the items (int64 arrays) in non-increasing profit/weight order? (Exact cross products.)"""
+    if len(profit) < 2:
+        return True
+    return bool((profit[:-1].astype(object) * weight[1:] >= profit[1:].astype(object) * weight[:-1]).all())
 
 
 def _ratio_classes(profit, weight, used):
@@ -1246,10 +1340,12 @@ def _lp_curve(prefix_weight, prefix_value, start, stop, amount):
     return prefix_value[k] - prefix_value[start] + (limit - pw[k]) * slope
 
 
-def _live_weights(prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacity, threshold):
+def _live_weights(prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacity, threshold, plain=None):
     """(low, high) int64 arrays: per depth, node weights outside [low, high] have a Lagrangian LP
-    bound (in reduced profits, without its constant) of at most ``threshold``, so such nodes are
-    cut by bound and the dominance memo need not cover them.
+    bound (in reduced profits, without its constant) of at most ``threshold``, or, with
+    ``plain`` = (prefix_profit, plain threshold) when the plain bound applies too, a plain LP
+    bound of at most that threshold; such nodes are cut by bound and the dominance memo need not
+    cover them.
 
     At depth d (decided items [lo, hi)) the best such bound of a node weighing W is that of the
     items [0, lo) in, the decided items filling W - pw[lo] exactly by LP, and the LP completion
@@ -1259,18 +1355,26 @@ def _live_weights(prefix_weight, prefix_reduced, positive, lo_at, hi_at, capacit
     by one grid step each side. Only a placement heuristic: any window is sound.
     """
     pw = prefix_weight.astype(float)
-    pr = prefix_reduced.astype(float)
     lo, hi = lo_at[:, None], hi_at[:, None]
     span = np.minimum(pw[hi_at] - pw[lo_at], capacity)[:, None]  # decided weight of a node that fits
     points = max(8, min(LIVE_GRID, LIVE_CELLS // len(lo_at)))
     decided = span * np.linspace(0.0, 1.0, points)[None, :]
     weight = pw[lo] + decided
     excess = np.maximum(weight - capacity, 0.0)
-    added = _lp_curve(prefix_weight, pr, hi, np.maximum(hi, positive), np.maximum(capacity - weight, 0.0))
-    removed = pr[lo] - _lp_curve(prefix_weight, pr, 0, lo, np.maximum(pw[lo] - excess, 0.0))
-    bound = pr[lo] + _lp_curve(prefix_weight, pr, lo, hi, decided) + np.where(excess > 0, -removed, added)
-    bound[excess > pw[lo]] = -np.inf
+
+    def best_bound(prefix_value, stop):
+        pv = prefix_value.astype(float)
+        added = _lp_curve(prefix_weight, pv, hi, np.maximum(hi, stop), np.maximum(capacity - weight, 0.0))
+        removed = pv[lo] - _lp_curve(prefix_weight, pv, 0, lo, np.maximum(pw[lo] - excess, 0.0))
+        return pv[lo] + _lp_curve(prefix_weight, pv, lo, hi, decided) + np.where(excess > 0, -removed, added)
+
+    bound = best_bound(prefix_reduced, positive)
     live = bound > threshold - 1.0
+    if plain is not None:
+        prefix_profit, plain_threshold = plain
+        live &= best_bound(prefix_profit, len(prefix_profit) - 1) > plain_threshold - 1.0
+    bound[excess > pw[lo]] = -np.inf
+    live &= excess <= pw[lo]
     last = points - 1
     first = np.where(live.any(axis=1), live.argmax(axis=1), bound.argmax(axis=1))
     final = np.where(live.any(axis=1), last - live[:, ::-1].argmax(axis=1), bound.argmax(axis=1))

@@ -48,9 +48,13 @@ def check_solution(instance, result, chosen):
 @st.composite
 def instances(draw, max_items=9):
     n = draw(st.integers(0, max_items))
-    style = draw(st.sampled_from(["random", "strong", "equal"]))
+    style = draw(st.sampled_from(["random", "strong", "inverse", "equal"]))
     weights = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
-    if style == "random":
+    if style == "inverse":  # w = p + k (Pisinger's class 4): the plain bound joins the Lagrangian one
+        k = draw(st.integers(1, 10))
+        profits = [max(w - k, 1) for w in weights]
+        weights = [p + k for p in profits]
+    elif style == "random":
         profits = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
     elif style == "strong":  # p = w + k: many ties of (profit - weight), where dominance matters
         k = draw(st.integers(0, 10))
@@ -251,6 +255,53 @@ def test_generated_classes_solve_to_the_dantzig_optimum(kind):
     check_solution(instance, default, chosen)
     if reference.status == "optimal":
         assert default.value == reference.value
+
+
+def dp_optimum(instance):
+    """Independent oracle: the textbook dynamic program over capacities."""
+    best = np.zeros(instance.capacity + 1, np.int64)
+    for p, w in zip(instance.profits, instance.weights, strict=True):
+        if w <= instance.capacity:
+            best[w:] = np.maximum(best[w:], best[: len(best) - w] + p)
+    return int(best[-1])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_inverse_correlated_instances_use_both_bounds_and_match_the_dp(seed):
+    # Class 4 (w = p + R/10): with lam = -R/10 every reduced ratio is 1, the items are in plain
+    # ratio order too, and the bound is the smaller of the Lagrangian and plain LP bounds.
+    instance = generate(4, 150, 1000, seed=seed, index=1, series=2)
+    problem = prepare(instance, "combo", core_search=False)
+    assert problem.lam != 0 and problem.scratch[model.PLAIN_TOO] == 1
+    for backend in ("numba", "python"):
+        result, chosen = solve_instance(instance, backend=backend)
+        assert result.status == "optimal" and result.value == dp_optimum(instance)
+        check_solution(instance, result, chosen)
+
+
+def test_ratio_order_check():
+    assert model._in_ratio_order(np.array([6, 4, 1]), np.array([3, 4, 5]))
+    assert not model._in_ratio_order(np.array([4, 6]), np.array([4, 3]))
+    assert model._in_ratio_order(np.array([2, 4]), np.array([1, 2]))  # equal ratios
+    big = np.array([2**62, 2**62 - 1])  # products beyond int64: compared exactly
+    assert not model._in_ratio_order(big[::-1].copy(), big)
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    steps=st.lists(st.integers(0, 5), min_size=1, max_size=40),
+    start=st.integers(0, 40),
+    stop=st.integers(0, 40),
+    limit=st.integers(0, 120),
+)
+def test_galloping_searches_find_the_last_prefix_within(steps, start, stop, limit):
+    prefix = np.cumsum([0, *steps]).astype(np.int64)
+    last = len(prefix) - 1
+    start, stop = sorted((min(start, last), min(stop, last)))
+    limit += int(prefix[start])  # prefix[start] <= limit, as both assume
+    expected = max(k for k in range(start, stop + 1) if prefix[k] <= limit)
+    assert model.last_within(prefix, start, stop, limit) == expected
+    assert model.first_above(prefix, start, stop, limit) == expected
 
 
 # ---------------------------------------------------------------- preprocessing and limits
