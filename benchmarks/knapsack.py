@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from backtrack import solve  # noqa: E402
 from problems.knapsack.generate import CLASSES, generate_series  # noqa: E402
 from problems.knapsack.io import read_instances  # noqa: E402
-from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare, solve_instance  # noqa: E402
+from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare, search_strategy, solve_instance  # noqa: E402
 
 SHARED = Path("/work/shared/data/knapsack/pisinger-hard")
 
@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - optional
 def run_one(instance, strategy, time_limit):
     started = time.perf_counter()
     problem = prepare(instance, strategy)
-    result = solve(problem, STRATEGIES[strategy], "optimize", time_limit=time_limit)
+    result = solve(problem, search_strategy(problem, strategy), "optimize", time_limit=time_limit)
     total = time.perf_counter() - started - result.stats.compile_s
     chosen = problem.chosen_items(result.solution)
     assert sum(instance.weights[j] for j in chosen) <= instance.capacity

@@ -6,7 +6,7 @@ from backtrack.bidirectional import Bidirectional
 from backtrack.cli import InputError, pick_strategy, run_search, search_options
 from problems.knapsack.generate import CLASSES, generate_series
 from problems.knapsack.io import format_pisinger, format_plain, read_instances
-from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare
+from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare, search_strategy
 
 
 @click.command()
@@ -85,7 +85,7 @@ def knapsack(
             problem_name="knapsack",
             instance_name=instance.name,
             problem=problem,
-            strategy=chosen,
+            strategy=search_strategy(problem, chosen.name),
             goal=goal,
             backend=backend,
             time_limit=time_limit,

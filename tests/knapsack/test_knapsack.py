@@ -272,7 +272,8 @@ def test_inverse_correlated_instances_use_both_bounds_and_match_the_dp(seed):
     # ratio order too, and the bound is the smaller of the Lagrangian and plain LP bounds.
     instance = generate(4, 150, 1000, seed=seed, index=1, series=2)
     problem = prepare(instance, "combo", core_search=False)
-    assert problem.lam != 0 and problem.scratch[model.PLAIN_TOO] == 1
+    assert problem.lam != 0 and model.plain_bound_applies(problem)
+    assert model.search_strategy(problem, "combo") is model.COMBO_BOTH_BOUNDS
     for backend in ("numba", "python"):
         result, chosen = solve_instance(instance, backend=backend)
         assert result.status == "optimal" and result.value == dp_optimum(instance)
@@ -280,6 +281,7 @@ def test_inverse_correlated_instances_use_both_bounds_and_match_the_dp(seed):
 
 
 def test_ratio_order_check():
+    # plain_bound_applies needs it: the plain LP bound is only a bound over a ratio order.
     assert model._in_ratio_order(np.array([6, 4, 1]), np.array([3, 4, 5]))
     assert not model._in_ratio_order(np.array([4, 6]), np.array([4, 3]))
     assert model._in_ratio_order(np.array([2, 4]), np.array([1, 2]))  # equal ratios
@@ -301,7 +303,7 @@ def test_galloping_searches_find_the_last_prefix_within(steps, start, stop, limi
     limit += int(prefix[start])  # prefix[start] <= limit, as both assume
     expected = max(k for k in range(start, stop + 1) if prefix[k] <= limit)
     assert model.last_within(prefix, start, stop, limit) == expected
-    assert model.first_above(prefix, start, stop, limit) == expected
+    assert model.last_within_from_stop(prefix, start, stop, limit) == expected
 
 
 # ---------------------------------------------------------------- preprocessing and limits
