@@ -16,7 +16,9 @@ default:
   (a *core*), with the LP bound of the decided interval.
 - ``combo`` (default): ``core`` plus dominance between (profit, weight) states and a
   cardinality bound (see :func:`dominated_by_earlier` for why it is sound); without a Lagrangian
-  multiplier, the bound also takes whole units of the break item's ratio class (:func:`unit_bound`).
+  multiplier, the bound also takes whole units of the break item's ratio class (:func:`unit_bound`);
+  when the items in multiplier order are also in profit/weight order, the smaller of the
+  Lagrangian and plain LP bounds (a variant compiled on its own, see :func:`search_strategy`).
 - ``bidirectional``: meet in the middle (Horowitz-Sahni) through :mod:`backtrack.bidirectional`:
   each half's (weight, profit) pairs, joined on weight <= capacity; up to 50 items.
 
