@@ -150,6 +150,20 @@ def test_live_weights_hold_every_node_the_bound_keeps(instance):
             assert low[depth] <= weight <= high[depth]
 
 
+@pytest.mark.parametrize("kind", [2, 3])
+def test_memo_takes_32_bits_only_when_every_state_fits(kind):
+    # The same instance with profits scaled by 2^24: the same optimal choice, the memo in 64 bits.
+    instance = generate(kind, 60, 1000, seed=3)
+    scaled = Instance("scaled", [p << 24 for p in instance.profits], instance.weights, instance.capacity)
+    small, large = prepare(instance, "combo"), prepare(scaled, "combo")
+    assert small.memo_best.dtype == np.int32 and small.memo_lists.dtype == np.int32
+    assert large.memo_best.dtype == np.int64 and large.memo_lists.dtype == np.int64
+    result, chosen = solve_instance(instance)
+    result_scaled, chosen_scaled = solve_instance(scaled)
+    assert result.value == dp_optimum(instance) and result_scaled.value == result.value << 24
+    check_solution(scaled, result_scaled, chosen_scaled)
+
+
 def test_memo_windows_are_the_live_weights_or_centred_caps():
     low, high = np.array([10, 5, 7, 0]), np.array([10, 12, 30, 29])
     length, start = model._memo_windows(low, high)
