@@ -48,8 +48,12 @@ def check_solution(instance, result, chosen):
 @st.composite
 def instances(draw, max_items=9):
     n = draw(st.integers(0, max_items))
-    style = draw(st.sampled_from(["random", "strong", "inverse", "equal"]))
+    style = draw(st.sampled_from(["random", "strong", "inverse", "similar", "equal"]))
     weights = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
+    if style == "similar":  # w = 100 + small (Pisinger's class 9): few counts of items fit
+        weights = [100 + w % 8 for w in weights]
+        profits = draw(st.lists(st.integers(1, 40), min_size=n, max_size=n))
+        return Instance("h", profits, weights, draw(st.integers(0, max(1, sum(weights)))))
     if style == "inverse":  # w = p + k (Pisinger's class 4): the plain bound joins the Lagrangian one
         k = draw(st.integers(1, 10))
         profits = [max(w - k, 1) for w in weights]
@@ -292,6 +296,30 @@ def test_inverse_correlated_instances_use_both_bounds_and_match_the_dp(seed):
         result, chosen = solve_instance(instance, backend=backend)
         assert result.status == "optimal" and result.value == dp_optimum(instance)
         check_solution(instance, result, chosen)
+
+
+@settings(deadline=None, max_examples=100)
+@given(instance=instances(max_items=10))
+def test_few_counts_start_is_feasible_and_never_worse(instance):
+    order = model.ratio_order(instance.profits, instance.weights, [j for j, w in enumerate(instance.weights) if w > 0])
+    order = [j for j in order if instance.weights[j] <= instance.capacity]
+    value, chosen = model.greedy(instance.profits, instance.weights, order, instance.capacity)
+    better, start = model._few_counts_start(instance.profits, instance.weights, order, instance.capacity, value, chosen)
+    assert better >= value
+    assert sum(instance.weights[j] for j in start) <= instance.capacity
+    assert sum(instance.profits[j] for j in start) == better <= brute_force(instance)
+
+
+def test_few_counts_start_finds_the_count_greedy_misses():
+    # Class 9, n = 1000, instance 2: the greedy solution (improved by exchanges) has fewer items
+    # than any better solution; the start with the right count is worth more.
+    instance = generate_series(9, 1000, 10000, 1, 3)[1]
+    p, w, c = instance.profits, instance.weights, instance.capacity
+    order = model.ratio_order(p, w, range(len(p)))
+    value, chosen = model._improve(p, w, order, c, *model.greedy(p, w, order, c))
+    better, start = model._few_counts_start(p, w, order, c, value, chosen)
+    assert better > value and sum(w[j] for j in start) <= c and sum(p[j] for j in start) == better
+    assert len(start) != len(chosen)
 
 
 def test_ratio_order_check():
