@@ -978,6 +978,25 @@ def weight_and_profit(problem, state, assign):
 
 # ---------------------------------------------------------------- strategies
 
+
+def _combo(bound_hooks, description):
+    """A ``combo`` strategy around one set of its bound hooks (see :func:`_bound_hooks`)."""
+    order_values, decision_bound, bound = bound_hooks
+    return Strategy(
+        "combo",
+        Knapsack,
+        select_variable=by_depth,
+        order_values=order_values,
+        apply=take_or_leave,
+        objective=total_profit,
+        is_feasible=fits,
+        decision_bound=decision_bound,
+        bound=bound,
+        dominated=dominated_by_earlier,
+        description=description,
+    )
+
+
 STRATEGIES = {
     s.name: s
     for s in (
@@ -1044,18 +1063,9 @@ STRATEGIES = {
             bound=lp_bound,
             description="root reduction, branch outwards from the break item, LP bound of the interval",
         ),
-        Strategy(
-            "combo",
-            Knapsack,
-            select_variable=by_depth,
-            order_values=better_lagrangian_first,
-            apply=take_or_leave,
-            objective=total_profit,
-            is_feasible=fits,
-            decision_bound=lagrangian_decision_bound,
-            bound=lagrangian_bound,
-            dominated=dominated_by_earlier,
-            description="core + improved incumbent, Lagrangian cardinality bound and reduction, dominance "
+        _combo(
+            (better_lagrangian_first, lagrangian_decision_bound, lagrangian_bound),
+            "core + improved incumbent, Lagrangian cardinality bound and reduction, dominance "
             "of (profit, weight) states per depth (default)",
         ),
     )
@@ -1066,18 +1076,9 @@ DEFAULT_STRATEGY = "combo"
 # combo with the plain LP bound beside the Lagrangian one (both_interval_bound), for the problems
 # where that is sound; search_strategy picks it. A separate compiled loop: testing at every node
 # whether the plain bound applies made combo 30-50 % slower on the other instances.
-COMBO_BOTH_BOUNDS = Strategy(
-    "combo",
-    Knapsack,
-    select_variable=by_depth,
-    order_values=better_of_both_first,
-    apply=take_or_leave,
-    objective=total_profit,
-    is_feasible=fits,
-    decision_bound=both_decision_bound,
-    bound=both_bound,
-    dominated=dominated_by_earlier,
-    description="combo, bounded by the smaller of the Lagrangian and plain LP bounds",
+COMBO_BOTH_BOUNDS = _combo(
+    (better_of_both_first, both_decision_bound, both_bound),
+    "combo, bounded by the smaller of the Lagrangian and plain LP bounds",
 )
 
 
