@@ -1085,7 +1085,7 @@ COMBO_BOTH_BOUNDS = _combo(
 def plain_bound_applies(problem):
     """Is the plain LP bound sound beside the Lagrangian one for ``problem`` (a :class:`Knapsack`):
     lam is not 0 and the items, in lam order, are also in profit/weight order?"""
-    return problem.lam != 0 and _in_ratio_order(problem.profit, problem.weight)
+    return _plain_bound_sound(problem.lam, problem.profit, problem.weight)
 
 
 def search_strategy(problem, strategy_name):
@@ -1266,7 +1266,7 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
     min_count, max_count = _cardinality(profit, weight, capacity, start_value - base_profit)
     class_start, class_end, unit_profit, unit_weight = _ratio_classes(profit, weight, lagrange and lam == 0)
     lam_count = max_count if lam >= 0 else min_count
-    plain_too = lam != 0 and _in_ratio_order(profit, weight)  # as plain_bound_applies
+    plain_too = _plain_bound_sound(lam, profit, weight)
     if layout["memo"]:
         live_low, live_high = _live_weights(
             prefix_weight,
@@ -1327,6 +1327,11 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         unit_weight=unit_weight,
         core_nodes=core_nodes,
     )
+
+
+def _plain_bound_sound(lam, profit, weight):
+    """The test behind :func:`plain_bound_applies`, on the items (int64 arrays, in lam order)."""
+    return lam != 0 and _in_ratio_order(profit, weight)
 
 
 def _in_ratio_order(profit, weight):
