@@ -1599,12 +1599,27 @@ def _few_counts_start(p, w, order, capacity, value, chosen):
 
 
 def _lagrange_safe(instance):
-    """The Lagrangian arithmetic (profits p - lam with -max p / 2 <= lam <= max p, lam times a
-    count) stays well inside int64 when this holds; otherwise lam stays 0."""
-    p, w = instance.profits, instance.weights
-    biggest = max(sum(w), instance.capacity, len(p), 1)
-    top = max(p, default=0)
-    return 8 * sum(p) < SAFE_LIMIT and 8 * biggest * max(top, 1) < SAFE_LIMIT
+    """Is the Lagrangian bound's arithmetic safe in int64 for some lam < 0 (see
+    :func:`_lambda_range`)? Otherwise lam stays 0."""
+    return _lambda_range(instance.profits, instance.weights, instance.capacity)[0] < 0
+
+
+def _lambda_range(profit, weight, capacity):
+    """(lowest, highest) integer lam worth trying, within what int64 arithmetic allows.
+
+    The reduced profits p - lam, their prefix sums, lam times a count and the LP's products of a
+    residual capacity and a reduced profit all stay below ``SAFE_LIMIT / 8`` when
+    ``|lam| + max p`` times the largest of the total weight, the capacity and the item count
+    does. Below -max p * max w, the items' (p - lam) / w order no longer changes: the
+    Lagrangian bound is linear in lam there, and its minimum is at one end. Similar weights
+    (Pisinger's class 9) need lam far below -max p: their count multiplier is about -max w
+    times the weight multiplier."""
+    top = max(profit, default=0)
+    biggest = max(sum(weight), capacity, len(profit), 1)
+    room = SAFE_LIMIT // (8 * biggest) - top  # the largest |lam| the arithmetic allows
+    if room <= 0 or 8 * sum(profit) >= SAFE_LIMIT:
+        return 0, 0
+    return -min(room, max(top, 1) * (max(weight, default=0) + 1)), min(room, top)
 
 
 def _lagrangian_value(profit, weight, capacity, lam, min_count, max_count):
@@ -1624,10 +1639,9 @@ def _lagrangian_value(profit, weight, capacity, lam, min_count, max_count):
 
 
 def _choose_lambda(profit, weight, capacity, min_count, max_count):
-    """The integer lam in [-max p / 2, max p] minimising the root Lagrangian bound (a convex
+    """The integer lam in :func:`_lambda_range` minimising the root Lagrangian bound (a convex
     function of lam: ternary search); 0 unless another value is strictly better."""
-    top = int(profit.max())
-    lo, hi = -(top // 2), top
+    lo, hi = _lambda_range(profit.tolist(), weight.tolist(), capacity)
     cache = {}
 
     def value(lam):

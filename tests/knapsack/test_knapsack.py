@@ -53,7 +53,9 @@ def instances(draw, max_items=9):
     if style == "similar":  # w = 100 + small (Pisinger's class 9): few counts of items fit
         weights = [100 + w % 8 for w in weights]
         profits = draw(st.lists(st.integers(1, 40), min_size=n, max_size=n))
-        return Instance("h", profits, weights, draw(st.integers(0, max(1, sum(weights)))))
+        k = draw(st.integers(0, n))  # or room for k items, and only for some sets of k
+        capacity = draw(st.one_of(st.integers(0, max(1, sum(weights))), st.integers(100 * k, 107 * k)))
+        return Instance("h", profits, weights, capacity)
     if style == "inverse":  # w = p + k (Pisinger's class 4): the plain bound joins the Lagrangian one
         k = draw(st.integers(1, 10))
         profits = [max(w - k, 1) for w in weights]
@@ -320,6 +322,73 @@ def test_few_counts_start_finds_the_count_greedy_misses():
     better, start = model._few_counts_start(p, w, order, c, value, chosen)
     assert better > value and sum(w[j] for j in start) <= c and sum(p[j] for j in start) == better
     assert len(start) != len(chosen)
+
+
+def two_constraint_lp(profits, weights, capacity, min_count, max_count):
+    """Independent oracle: the LP bound with both the capacity and the count constraints, as the
+    minimum over the capacity's multiplier nu >= 0 of nu c plus the best sum of between
+    min_count and max_count of the values p - nu w (floating point, ternary search)."""
+    p, w = np.array(profits, float), np.array(weights, float)
+
+    def dual(nu):
+        top = np.cumsum(np.sort(p - nu * w)[::-1])
+        sums = [0.0] + list(top)
+        return nu * capacity + max(sums[min_count : max_count + 1])
+
+    lo, hi = 0.0, float(max(profits)) + 1.0
+    for _ in range(200):
+        m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
+        lo, hi = (lo, m2) if dual(m1) <= dual(m2) else (m1, hi)
+    return dual(lo)
+
+
+@st.composite
+def similar_weights(draw):
+    """Pisinger's class 9 in small: w = 100 R + U[0, R / 10), p = U[1, R]."""
+    n = draw(st.integers(2, 30))
+    r = draw(st.sampled_from([100, 1000, 10000]))
+    weights = draw(st.lists(st.integers(100 * r, 100 * r + r // 10 - 1), min_size=n, max_size=n))
+    profits = draw(st.lists(st.integers(1, r), min_size=n, max_size=n))
+    k = draw(st.integers(1, n))  # the capacity holds k items, and only some sets of k
+    capacity = max(max(weights), 100 * r * k + draw(st.integers(0, k * (r // 10))))
+    fit = int(np.searchsorted(np.cumsum(sorted(weights)), capacity, side="right"))
+    # As prepare's counts: at most the lightest items that fit, at least low (often as many:
+    # then the count is fixed and the count constraint binds).
+    low = draw(st.one_of(st.just(fit), st.integers(0, fit)))
+    return profits, weights, capacity, low, fit
+
+
+@settings(deadline=None, max_examples=200)
+@given(case=similar_weights())
+def test_chosen_lambda_reaches_the_two_constraint_lp_bound(case):
+    # With similar weights the count's multiplier is about -(max w) times the capacity's, far
+    # below -max p. The Lagrangian bound L is convex in lam and its minimum over the reals is the
+    # LP bound with both constraints (never above L: weak duality). The chosen integer lam is a
+    # local, hence global, integer minimum (0 is kept within 0.5 of it); the real minimum is
+    # within one unit of it, where L falls by at most its larger rise to a neighbour.
+    profits, weights, capacity, min_count, max_count = case
+    p, w = np.array(profits, np.int64), np.array(weights, np.int64)
+
+    def bound(lam):
+        return model._lagrangian_value(p, w, capacity, lam, min_count, max_count)
+
+    lam = model._choose_lambda(p, w, capacity, min_count, max_count)
+    rise = max(bound(lam - 1), bound(lam + 1)) - bound(lam)
+    eps = 1e-9 * abs(bound(lam)) + 1e-9
+    kept = 0.5 if lam == 0 else 0.0
+    assert rise >= -kept - eps
+    optimum = two_constraint_lp(profits, weights, capacity, min_count, max_count)
+    assert optimum - 1e3 * eps <= bound(lam) <= optimum + rise + kept + 1e3 * eps
+
+
+def test_lambda_range_stays_inside_int64():
+    low, high = model._lambda_range([1000] * 3, [10**6] * 3, 2 * 10**6)
+    assert low == -1000 * (10**6 + 1) and high == 1000  # every order of the items is reached
+    profits, weights = [1 << 10] * 3, [1 << 40] * 3
+    low, high = model._lambda_range(profits, weights, 1 << 41)  # cut by int64
+    assert -(1 << 10) * (1 << 40) < low < -(1 << 10)
+    assert 8 * (3 << 40) * ((1 << 10) - low) < model.SAFE_LIMIT <= 8 * (3 << 40) * ((1 << 10) - low + 1)
+    assert model._lambda_range([1 << 58] * 3, [1 << 58] * 3, 1 << 59) == (0, 0)
 
 
 def test_ratio_order_check():
