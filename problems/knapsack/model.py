@@ -676,7 +676,7 @@ def _bound_hooks(interval_bound_of):
             bound = interval_bound_of(problem, profit, weight, count, problem.lo_at[depth], problem.hi_at[depth])
         return on_profit_grid(problem, bound)
 
-    @jitable
+    @jitable(inline="always")
     def bound(problem, state, domains, assign):
         """``bound``: the interval bound (with ``lam`` = 0, the LP bound tightened by
         :func:`unit_bound`), rounded down to ``base_profit`` plus a multiple of ``profit_gcd``;
@@ -864,12 +864,13 @@ def cardinality_cut(problem, state):
 
 
 @jitable
-def pareto_dominated(problem, depth, weight, profit):
-    """Is (weight, profit) dominated by a state of the Pareto list of ``depth``? If not, the list
-    takes it (dropping the states it dominates); returns -1 if the list is full and did not."""
-    ws = problem.memo_lists[0, depth]
-    ps = problem.memo_lists[1, depth]
-    size = problem.memo_index[depth, MEMO_SIZE]
+def pareto_dominated(lists, index, depth, weight, profit):
+    """Is (weight, profit) dominated by a state of the Pareto list of ``depth`` (``lists``,
+    ``index``: ``Knapsack.memo_lists`` and ``memo_index``)? If not, the list takes it (dropping
+    the states it dominates); returns -1 if the list is full and did not."""
+    ws = lists[0, depth]
+    ps = lists[1, depth]
+    size = index[depth, MEMO_SIZE]
     # The last entry with weight <= ours has the highest profit among all such entries.
     low = 0
     high = size
@@ -902,38 +903,56 @@ def pareto_dominated(problem, depth, weight, profit):
             ps[i + shift] = ps[i]
     ws[start] = weight
     ps[start] = profit
-    problem.memo_index[depth, MEMO_SIZE] = size + shift
+    index[depth, MEMO_SIZE] = size + shift
     return 0
 
 
 @jitable
-def memo_window(problem, depth):
-    """Start in ``memo_best`` of the window of ``depth``; the first call (its Pareto list has just
-    filled) takes the window from the pool and clears it, so only the depths that need a window
-    cost memory and time."""
-    start = problem.memo_index[depth, MEMO_START]
+def memo_window(index, best, depth):
+    """Start in ``best`` (``Knapsack.memo_best``) of the window of ``depth``; the first call (its
+    Pareto list has just filled) takes the window from the pool and clears it, so only the
+    depths that need a window cost memory and time."""
+    start = index[depth, MEMO_START]
     if start < 0:
-        pool = problem.memo_index.shape[0] - 1
-        start = problem.memo_index[pool, MEMO_START]
-        stop = start + problem.memo_index[depth, MEMO_LENGTH]
+        pool = index.shape[0] - 1
+        start = index[pool, MEMO_START]
+        stop = start + index[depth, MEMO_LENGTH]
         for i in range(start, stop):
-            problem.memo_best[i] = -1  # below every state's profit (profits are >= 0)
-        problem.memo_index[pool, MEMO_START] = stop
-        problem.memo_index[depth, MEMO_START] = start
+            best[i] = -1  # below every state's profit (profits are >= 0)
+        index[pool, MEMO_START] = stop
+        index[depth, MEMO_START] = start
     return start
 
 
 @jitable
-def memo_record(problem, depth, start, weight, profit):
+def memo_record(index, best, depth, start, weight, profit):
     """Record a state at ``depth`` in its window (at ``start``): raise the prefix maxima from its
     weight on (a state lighter than the window counts as weighing its bottom: weaker, still
     sound; one heavier than the window is not recorded)."""
-    best = problem.memo_best
-    i = start + max(weight - problem.memo_index[depth, MEMO_LOW], 0)
-    stop = start + problem.memo_index[depth, MEMO_LENGTH]
+    i = start + max(weight - index[depth, MEMO_LOW], 0)
+    stop = start + index[depth, MEMO_LENGTH]
     while i < stop and best[i] < profit:
         best[i] = profit
         i += 1
+
+
+@jitable
+def memo_dominated(lists, index, best, depth, weight, profit):
+    """Is (weight, profit) dominated by a state recorded at ``depth`` in the dominance memo
+    (``Knapsack.memo_lists``, ``memo_index``, ``memo_best``)? If not, the memo records it.
+    Only the memo's arrays are passed: a call that is not inlined stays cheap."""
+    listed = pareto_dominated(lists, index, depth, weight, profit)
+    if listed >= 0:
+        return listed == 1
+    # The Pareto list of this depth is full: the states beyond it are in the window.
+    start = memo_window(index, best, depth)
+    if weight < index[depth, MEMO_LOW]:
+        return False  # no state of the window is known to weigh less
+    offset = min(weight - index[depth, MEMO_LOW], index[depth, MEMO_LENGTH] - 1)
+    if best[start + offset] >= profit:
+        return True
+    memo_record(index, best, depth, start, weight, profit)
+    return False
 
 
 @jitable
@@ -954,20 +973,9 @@ def dominated_by_earlier(problem, state, assign, depth):
     """
     if cardinality_cut(problem, state):
         return True
-    weight = state[WEIGHT]
-    profit = state[PROFIT]
-    listed = pareto_dominated(problem, depth, weight, profit)
-    if listed >= 0:
-        return listed == 1
-    # The Pareto list of this depth is full: the states beyond it are in the window.
-    start = memo_window(problem, depth)
-    if weight < problem.memo_index[depth, MEMO_LOW]:
-        return False  # no state of the window is known to weigh less
-    offset = min(weight - problem.memo_index[depth, MEMO_LOW], problem.memo_index[depth, MEMO_LENGTH] - 1)
-    if problem.memo_best[start + offset] >= profit:
-        return True
-    memo_record(problem, depth, start, weight, profit)
-    return False
+    return memo_dominated(
+        problem.memo_lists, problem.memo_index, problem.memo_best, depth, state[WEIGHT], state[PROFIT]
+    )
 
 
 @jitable
