@@ -799,7 +799,7 @@ def higher_bound_first(problem, var, bound_in, bound_out, out):
     return 2
 
 
-@jitable
+@jitable(inline="always")
 def better_bound_first(problem, state, domains, assign, var, out):
     """``order_values`` of the core strategies: the child with the higher LP bound first (ties:
     the break solution's value), so good states reach the dominance memo early."""
@@ -826,7 +826,7 @@ def fill_skipping(problem, start, residual, skip):
     return pp[skip] - pp[start] + fill_from(problem, skip + 1, residual - before)
 
 
-@jitable
+@jitable(inline="always")
 def fix_by_bound(problem, state, domains, assign, var, value):
     """``propagate`` of ``reduction`` (ratio order: the undecided items are ``[hi, n)``): remove
     value 1 of an item that no longer fits or whose taking cannot beat the incumbent, and value 0
