@@ -5,7 +5,9 @@ Copy this file to ``problems/<name>/model.py``, replace the problem, keep the sh
 
 1. a NamedTuple holding the instance's data (numbers and numpy arrays: its numba type is what
    the compiled engine is specialised on), with a ``space()`` method;
-2. hook functions with the signatures of :mod:`backtrack.hooks`, each doing one job;
+2. hook functions with the signatures of :mod:`backtrack.hooks`, each doing one job (a big
+   per-node hook of a problem with many arrays: ``@jitable(inline="always")``, or helpers that
+   take only the arrays they read; see README, "Two backends, one loop");
 3. ``STRATEGIES``: named sets of hooks, from no pruning to the best, so that what each pruning
    technique buys can be measured (``backtrack bench``).
 
