@@ -381,6 +381,36 @@ def test_chosen_lambda_reaches_the_two_constraint_lp_bound(case):
     assert optimum - 1e3 * eps <= bound(lam) <= optimum + rise + kept + 1e3 * eps
 
 
+def similar_weights_optimum(instance, base):
+    """Independent oracle for weights in [base, base + spread): the best profit for each count k
+    and excess s = weight - k base (a dynamic program), the best over k base + s <= capacity."""
+    n = len(instance.weights)
+    excess = [w - base for w in instance.weights]
+    assert min(excess, default=0) >= 0
+    top = sum(excess)
+    best = np.full((n + 1, top + 1), -1, np.int64)
+    best[0, 0] = 0
+    for p, e in zip(instance.profits, excess, strict=True):
+        taken = np.full_like(best, -1)
+        taken[1:, e:] = np.where(best[:-1, : top + 1 - e] >= 0, best[:-1, : top + 1 - e] + p, -1)
+        best = np.maximum(best, taken)
+    return max(int(best[k, s]) for k in range(n + 1) for s in range(top + 1) if k * base + s <= instance.capacity)
+
+
+@pytest.mark.parametrize("index", [1, 2, 3])
+def test_similar_weights_take_a_count_multiplier_far_below_max_profit(index):
+    # Pisinger's class 9 (w = 100 R + U[0, R / 10)): the count's multiplier is about -max w
+    # times the capacity's, out of [-max p, max p]; combo still finds the DP's optimum.
+    instance = generate(9, 60, 1000, seed=5, index=index, series=3)
+    problem = prepare(instance, "combo", core_search=False)
+    if problem.lam != 0:
+        assert problem.lam < -max(instance.profits)
+    for backend in ("numba", "python"):
+        result, chosen = solve_instance(instance, backend=backend)
+        assert result.status == "optimal" and result.value == similar_weights_optimum(instance, 100 * 1000)
+        check_solution(instance, result, chosen)
+
+
 def test_lambda_range_stays_inside_int64():
     low, high = model._lambda_range([1000] * 3, [10**6] * 3, 2 * 10**6)
     assert low == -1000 * (10**6 + 1) and high == 1000  # every order of the items is reached
@@ -624,3 +654,14 @@ def test_unit_bound_is_an_upper_bound_at_every_interval(instance, data):
             best = max(best, profit)
     bound = model.unit_bound(problem, base_p, base_w, lo, hi)
     assert bound >= best
+
+
+@settings(deadline=None, max_examples=100)
+@given(data=st.data())
+def test_oracles_agree_with_brute_force(data):
+    # The DP oracles used above, checked against brute force on small similar-weight instances.
+    n = data.draw(st.integers(0, 9))
+    weights = data.draw(st.lists(st.integers(50, 57), min_size=n, max_size=n))
+    profits = data.draw(st.lists(st.integers(0, 30), min_size=n, max_size=n))
+    instance = Instance("o", profits, weights, data.draw(st.integers(0, sum(weights) + 1)))
+    assert similar_weights_optimum(instance, 50) == dp_optimum(instance) == brute_force(instance)
