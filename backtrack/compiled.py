@@ -95,9 +95,32 @@ def _interrupts_held():
 
 def compile_for(strategy, problem, arrays, goal):
     """Compile (or load from the cache) the engine for these argument types; Ctrl-C meanwhile
-    takes effect when compiling ends."""
-    with _interrupts_held():
+    takes effect when compiling ends. Processes compiling the same strategy take turns."""
+    with _interrupts_held(), _cache_lock(strategy):
         return _compile_for(strategy, problem, arrays, goal)
+
+
+@contextmanager
+def _cache_lock(strategy):
+    """Hold an exclusive lock on the strategy's cache files (numba has crashed when several
+    processes wrote one cache at once: numba #4807, #10128); no lock where flock is missing."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    path = compiled_engine(strategy, refcounted=True)._cache._cache_file._index_path + ".lock"
+    try:
+        lock = open(path, "a")  # noqa: SIM115
+    except OSError:  # a read-only cache directory: nothing is written there either
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _compile_for(strategy, problem, arrays, goal):

@@ -1,162 +1,636 @@
-"""Counting on several cores: the root's branches shared out among worker processes.
+"""Parallel search for every goal: the tree cut into subproblems, shared out among workers.
 
-The root level's decisions (the variable ``select_variable`` picks at depth 0, with the values the
-strategy would try, in its order) become one subproblem each, searched to the end by the same
-engine (:class:`backtrack.Search` with that decision as its ``prefix``) in a pool of processes.
-The subtrees do not overlap and together make the whole tree, so the counts, the nodes and the cuts
-of each pruning kind add up to exactly those of the sequential search. Workers are forked, so they
-share the compiled engine and the problem without pickling either; where ``fork`` is missing the
-count runs in this process.
+:func:`backtrack.decompose.decompose` cuts the tree into subproblems (decision prefixes, in
+depth-first order); each is searched to its end by an ordinary :class:`backtrack.Search` with that
+``prefix``, in a worker: a local process (forked, so it shares the compiled engine and the problem
+without pickling them), this process, or a Dask cluster (:mod:`backtrack.cluster`). The workers
+share a :class:`backtrack.solver.Coordinator` between slices: a stop flag, the best objective
+found so far (goal optimize) and the nodes searched. Goal by goal:
+
+- count: the subproblems' counts add up exactly; so do nodes and cuts, with those of the levels the
+  decomposition enumerated (as long as the hooks' results depend only on the path, not on the order
+  of the search);
+- all: each subproblem's solutions are streamed as it finishes (``ordered=True``: in the sequential
+  order, the solutions of subproblems finished ahead of their turn waiting in temporary files);
+- first: the first solution any worker finds; the others stop at their next slice. With
+  ``restarts`` it is a portfolio: every worker searches the whole tree with its own seed;
+- optimize: one incumbent shared by all, optimal once every subproblem is finished.
+
+``checkpoint`` appends each finished subproblem to a file (:mod:`backtrack.checkpoint`); running
+again with it searches only what is not finished. A worker that dies has its subproblems searched
+again (a new pool of processes locally; Dask reschedules them itself).
 """
 
+import concurrent.futures as cf
 import multiprocessing
+import os
+import pickle
 import signal
+import tempfile
 import time
+from dataclasses import dataclass
 
-from backtrack import search
-from backtrack.solver import PRUNING_KINDS, Progress, Result, Search, Stats, Streaming, check_arguments
+from backtrack.checkpoint import Checkpoint, fingerprint
+from backtrack.decompose import DeadlineReached, Decomposition, Subproblem, decompose
+from backtrack.solver import (
+    GOALS,
+    PRUNING_KINDS,
+    Coordinator,
+    Progress,
+    Result,
+    Search,
+    Stats,
+    Streaming,
+    check_arguments,
+)
 
-_JOB = {}  # what forked workers inherit: the problem, the strategy and the options of the count
+SUBPROBLEMS_PER_WORKER = 50  # Regin et al.: 30-100 per worker balance well
+PORTFOLIO_SEED_STRIDE = 1_000_003  # seeds of portfolio workers: apart by more than any run's restarts
+LOST_ATTEMPTS = 3  # a subproblem whose worker died this many times is an error, not a fault
+STOP_REASONS = {1: "cancelled", 2: "time", 3: "nodes", 4: "interrupt", 5: "solutions"}
+STOP_CODES = {reason: code for code, reason in STOP_REASONS.items()}
+INT64 = 1 << 63
 
 
-def root_decisions(problem, strategy):
-    """The (var, value) decisions of the root level, in the order the engine tries them."""
-    space = problem.space()
-    a = search.new_arrays(space, value_bits=strategy.has_value_bits)
-    state, domains, assign = a.states[0], a.domains, a.assign
-    var = int(strategy.select_variable(problem, state, domains, assign, 0))
-    if strategy.has_value_bits:
-        bits = int(strategy.value_bits(problem, state, domains, assign, var))
-        values = [v for v in range(search.MAX_VALUE_BITS) if bits >> v & 1]
-    else:
-        count = strategy.order_values(problem, state, domains, assign, var, a.values[0])
-        values = [int(v) for v in a.values[0, :count]]
-    return [(var, value) for value in values]
+def resolve_workers(workers):
+    """The number of workers: a positive int, or ``"auto"`` for the cores this process may use."""
+    if workers == "auto":
+        if hasattr(os, "process_cpu_count"):
+            return os.process_cpu_count() or 1
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive number or 'auto', not {workers!r}")
+    return workers
 
 
-def _count_part(decision):
-    """Worker: count the subtree under one root decision; return its figures."""
-    job = _JOB
-    time_limit = None
-    if job["deadline"] is not None:
-        time_limit = job["deadline"] - time.monotonic()
-        if time_limit <= 0:
-            return {"count": 0, "stop_reason": "time", "stats": Stats()}
-    part = Search(
-        job["problem"], job["strategy"], "count", backend=job["backend"], time_limit=time_limit, prefix=[decision]
-    ).run()
-    return {"count": part.count, "stop_reason": part.stop_reason, "stats": part.stats}
+@dataclass(frozen=True)
+class Job:
+    """What every subproblem's search needs: sent once to each worker."""
+
+    problem: object
+    strategy: object
+    goal: str
+    backend: str
+    sense: int
+    deadline: float | None  # time.time() at which to stop (wall clock: workers may be elsewhere)
+    node_limit: int | None
+    solution_limit: int | None
+
+
+@dataclass(frozen=True)
+class Task:
+    """A subproblem to search, or (``seed`` set) one portfolio member: the whole tree, its own seed."""
+
+    id: int
+    prefix: tuple = ()
+    seed: int | None = None
+
+
+class Recorder(Coordinator):
+    """A worker's view of the shared coordinator that also keeps its own best solution."""
+
+    def __init__(self, shared):
+        self.shared = shared
+        self.best = None  # (value, solution) found by this subproblem
+
+    def poll(self, nodes, solutions):
+        return self.shared.poll(nodes, solutions)
+
+    def incumbent(self):
+        return self.shared.incumbent()
+
+    def improved(self, value, solution):
+        self.best = (value, solution)
+        self.shared.improved(value, solution)
+
+
+def run_task(job, task, shared):
+    """Search one task in this process; return its figures (a dict that pickles small)."""
+    figures = {"id": task.id, "stop_reason": "cancelled", "count": 0, "value": None, "solution": None}
+    figures.update(nodes=0, pruned=dict.fromkeys(PRUNING_KINDS, 0), solutions=0, max_depth=0, time_s=0.0, found=[])
+    stop = shared.poll(0, 0)
+    time_limit = None if job.deadline is None else job.deadline - time.time()
+    if stop is not None or (time_limit is not None and time_limit <= 0):
+        figures["stop_reason"] = stop or "time"
+        return figures
+    recorder = Recorder(shared)
+    problem, options = job.problem, {"prefix": task.prefix}
+    if task.seed is not None:
+        problem, options = problem._replace(seed=task.seed), {"restarts": True}
+    search = Search(
+        problem,
+        job.strategy,
+        job.goal,
+        backend=job.backend,
+        time_limit=time_limit,
+        node_limit=job.node_limit,
+        coordinator=recorder,
+        **options,
+    )
+    found = [solution for solution in search.stream()]
+    result = search.result
+    s = result.stats
+    forced = min(len(task.prefix), s.max_depth + 1)  # the prefix's decisions, counted by the decomposition
+    figures.update(
+        stop_reason=result.stop_reason,
+        count=result.count if job.goal == "count" else len(found),
+        nodes=s.nodes - forced,
+        pruned=s.pruned,
+        solutions=s.solutions,
+        max_depth=s.max_depth,
+        time_s=s.time_s,
+        found=found if job.goal == "all" else [],
+    )
+    if job.goal == "first" and found:
+        figures["solution"] = found[0]
+    if job.goal == "optimize" and recorder.best is not None:
+        figures["value"], figures["solution"] = recorder.best
+    return figures
+
+
+# ---------------------------------------------------------------- local processes
+
+
+class SharedBoard(Coordinator):
+    """The coordinator of local workers: a few int64 slots in shared memory, behind one lock."""
+
+    STOP, HAS_BEST, BEST, NODES, SOLUTIONS = range(5)
+
+    def __init__(self, context, job):
+        self.slots = context.Array("q", 5)
+        self.sense = job.sense
+        self.node_limit = job.node_limit
+        self.solution_limit = job.solution_limit
+
+    def poll(self, nodes, solutions):
+        with self.slots.get_lock():
+            v = self.slots
+            v[self.NODES] += nodes
+            v[self.SOLUTIONS] += solutions
+            if v[self.STOP] == 0:
+                if self.node_limit is not None and v[self.NODES] >= self.node_limit:
+                    v[self.STOP] = STOP_CODES["nodes"]
+                elif self.solution_limit is not None and v[self.SOLUTIONS] >= self.solution_limit:
+                    v[self.STOP] = STOP_CODES["solutions"]
+            return STOP_REASONS.get(v[self.STOP])
+
+    def incumbent(self):
+        with self.slots.get_lock():
+            if self.slots[self.HAS_BEST] == 0:
+                return None
+            return self.sense * self.slots[self.BEST]
+
+    def improved(self, value, solution):
+        scaled = self.sense * value
+        if not -INT64 <= scaled < INT64:
+            return  # not shared: a weaker bound for the others, never a wrong one
+        with self.slots.get_lock():
+            if self.slots[self.HAS_BEST] == 0 or scaled > self.slots[self.BEST]:
+                self.slots[self.BEST] = scaled
+                self.slots[self.HAS_BEST] = 1
+
+    def stop(self, reason):
+        with self.slots.get_lock():
+            if self.slots[self.STOP] == 0:
+                self.slots[self.STOP] = STOP_CODES[reason]
+
+    def nodes(self):
+        return self.slots[self.NODES]
+
+
+_LOCAL = {}  # what forked workers inherit: the job and the shared board
+
+
+def _run_local(task):
+    return run_task(_LOCAL["job"], task, _LOCAL["board"])
 
 
 def _ignore_interrupts():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-class ParallelCount(Streaming):
-    """Count the solutions of ``problem`` with ``strategy`` in ``workers`` processes.
+class LocalProcesses:
+    """Workers as forked local processes; ``workers=1`` (or no fork) searches in this process."""
 
-    Takes :class:`backtrack.Search`'s options for goal count, except ``node_limit``,
-    ``solution_limit`` and ``prefix`` (a split tree cannot honour them exactly).
-    ``time_limit`` and Ctrl-C end it with status ``limit`` and the count of the subtrees finished
-    so far (a lower bound). Progress reports come as subtrees finish.
+    def __init__(self, job, workers):
+        self.forked = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+        self.kind = "processes" if self.forked else "this process"
+        self.workers = workers if self.forked else 1
+        context = multiprocessing.get_context("fork" if self.forked else None)
+        self.context = context
+        self.board = SharedBoard(context, job)
+        _LOCAL.update(job=job, board=self.board)
+        self.pool = None
+        self.generation = 0  # a new pool replaces one broken by a dead worker
+        self.born = {}  # future -> the generation of the pool that runs it
+        self.queue = []  # in this process: tasks waiting to be searched
+
+    def submit(self, task):
+        if not self.forked:
+            future = cf.Future()
+            self.queue.append((future, task))
+            return future
+        if self.pool is None:
+            self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=_ignore_interrupts)
+        future = self.pool.submit(_run_local, task)
+        self.born[future] = self.generation
+        return future
+
+    def wait(self, futures, timeout):
+        if not self.forked:
+            while self.queue:
+                future, task = self.queue.pop(0)
+                if future.set_running_or_notify_cancel():
+                    future.set_result(run_task(_LOCAL["job"], task, self.board))
+                    return {future}
+            return set()
+        done, _ = cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+        return done
+
+    def outcome(self, future):
+        """("done", figures), or ("lost", None) when the worker process died."""
+        generation = self.born.pop(future, self.generation)
+        if future.cancelled():
+            return "cancelled", None
+        try:
+            return "done", future.result()
+        except cf.process.BrokenProcessPool:
+            if generation == self.generation and self.pool is not None:
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = None
+                self.generation += 1
+            return "lost", None
+
+    def cancel(self, futures):
+        """Cancel the tasks that have not started; return those cancelled."""
+        return {f for f in futures if f.cancel()}
+
+    def share(self, value):
+        self.board.improved(value, None)
+
+    def stop(self, reason):
+        self.board.stop(reason)
+
+    def nodes(self):
+        return self.board.nodes()
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        _LOCAL.clear()
+
+
+# ---------------------------------------------------------------- the driver
+
+
+class ParallelSearch(Streaming):
+    """A search of ``problem`` with ``strategy`` for any goal, shared out among ``workers``.
+
+    Takes :class:`backtrack.Search`'s options (except ``prefix``) and: ``workers`` (a number or
+    ``"auto"``); ``executor``, a ``distributed.Client`` to run on a Dask cluster; ``checkpoint``,
+    a file to record finished subproblems in and resume from; ``ordered`` (goal all): solutions in
+    the sequential order; ``subproblems_per_worker``. Time limit, node limit and Ctrl-C end it with
+    status ``limit`` and everything found so far. ``result.parallel`` holds its figures.
     """
-
-    goal = "count"
 
     def __init__(
         self,
         problem,
         strategy,
-        goal="count",
+        goal="first",
         *,
-        workers=2,
+        workers=1,
+        executor=None,
+        checkpoint=None,
+        ordered=False,
+        subproblems_per_worker=SUBPROBLEMS_PER_WORKER,
         backend="numba",
         time_limit=None,
         node_limit=None,
         solution_limit=None,
+        prefix=(),
         on_progress=None,
         progress_every=1.0,
         restarts=False,
     ):
-        if goal != "count" or restarts:
-            raise ValueError("parallel search counts only (goal count, no restarts)")
-        if node_limit is not None or solution_limit is not None:
-            raise ValueError("parallel counting takes a time limit, not a node or solution limit")
-        check_arguments(problem, strategy, backend, time_limit=time_limit, workers=workers)
-        self.problem = problem
-        self.strategy = strategy
-        self.backend = backend
-        self.workers = workers
-        self.time_limit = time_limit
-        self.on_progress = on_progress
-        self.progress_every = progress_every
+        if goal not in GOALS:
+            raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
+        check_arguments(
+            problem, strategy, backend, time_limit=time_limit, node_limit=node_limit, solution_limit=solution_limit
+        )
+        if list(prefix):
+            raise ValueError("a parallel search cuts the whole tree into prefixes: it takes no prefix of its own")
+        if restarts and (goal != "first" or "seed" not in getattr(problem, "_fields", ())):
+            raise ValueError("restarts need goal 'first' and a problem with a 'seed' field")
+        if restarts and checkpoint is not None:
+            raise ValueError("a portfolio of restarts (goal first) cannot be resumed: drop the checkpoint")
+        if ordered and goal != "all":
+            raise ValueError("ordered applies to goal 'all'")
+        if subproblems_per_worker < 1:
+            raise ValueError("subproblems_per_worker must be positive")
+        self.workers = resolve_workers(workers)
+        self.problem, self.strategy, self.goal, self.backend = problem, strategy, goal, backend
+        self.executor, self.checkpoint_path, self.ordered = executor, checkpoint, ordered
+        self.per_worker = subproblems_per_worker
+        self.time_limit, self.node_limit, self.solution_limit = time_limit, node_limit, solution_limit
+        self.on_progress, self.progress_every, self.restarts = on_progress, progress_every, restarts
+        self.space = problem.space()
+        self.sense = 1 if self.space.maximize else -1
+        self.checkpoint = None
+        self._kind = "dask" if executor is not None else "processes" if self.workers > 1 else "this process"
+        if checkpoint is not None:  # read (and refuse a foreign file) before anything runs
+            describe = f"{type(problem).__name__}, strategy {strategy.name}, goal {goal}"
+            self.checkpoint = Checkpoint(checkpoint, fingerprint(problem, strategy, goal), describe)
+        self.result = None
+
+    # ------------------------------------------------------------ planning
+
+    def _plan(self, deadline):
+        """The tasks to run: portfolio seeds, the checkpoint's subproblems, or a fresh decomposition."""
+        if self.restarts:
+            seeds = [self.problem.seed + k * PORTFOLIO_SEED_STRIDE for k in range(self._worker_count())]
+            return Decomposition([], 0), [Task(k, seed=seed) for k, seed in enumerate(seeds)]
+        header = self.checkpoint.header if self.checkpoint is not None else None
+        if header is not None:
+            pieces = [Subproblem(i, tuple(tuple(d) for d in p)) for i, p in enumerate(header["subproblems"])]
+            plan = Decomposition(pieces, header["depth"], header["max_depth"], header["nodes"], header["pruned"])
+        else:
+            monotonic_deadline = None if deadline is None else time.monotonic() + (deadline - time.time())
+            plan = decompose(
+                self.problem,
+                self.strategy,
+                target=self.per_worker * self._worker_count(),
+                backend=self.backend,
+                deadline=monotonic_deadline,
+            )
+            if self.checkpoint is not None:
+                figures = {"nodes": plan.nodes, "pruned": plan.pruned, "depth": plan.depth}
+                self.checkpoint.start(plan, {**figures, "max_depth": plan.max_depth})
+        return plan, [Task(p.id, p.prefix) for p in plan.subproblems]
+
+    def _worker_count(self):
+        if self.executor is None:
+            return self.workers
+        return max(len(self.executor.scheduler_info().get("workers", {})), 1)
+
+    def _pool(self, job):
+        if self.executor is None:
+            return LocalProcesses(job, self.workers)
+        from backtrack.cluster import DaskCluster
+
+        return DaskCluster(self.executor, job)
+
+    def _compile_here(self, tasks):
+        """Compile (or load) the engine before workers fork, so they share it and never write the
+        cache at once; returns the seconds it took."""
+        if self.backend != "numba" or not tasks or self.executor is not None:
+            return 0.0
+        task = tasks[0]
+        problem = self.problem if task.seed is None else self.problem._replace(seed=task.seed)
+        probe = Search(problem, self.strategy, self.goal, backend="numba", node_limit=1, prefix=task.prefix)
+        return probe.run().stats.compile_s
+
+    # ------------------------------------------------------------ running
 
     def stream(self):
-        """Run the count (goal count yields no solutions); ``self.result`` is set at the end."""
-        self.result = self._run()
-        return iter(())
-
-    def _run(self):
-        decisions = root_decisions(self.problem, self.strategy)
-        total = Stats()
-        count = 0
-        stop_reason = None
-        if decisions:
-            # Compile (or load) the engine here, once, before the workers are forked.
-            compiled = Search(
-                self.problem, self.strategy, "count", backend=self.backend, node_limit=1, prefix=decisions[:1]
-            ).run()
-            total.compile_s = compiled.stats.compile_s
-            if compiled.interrupted:
-                stop_reason, decisions = "interrupt", []
+        """Run the search, yielding solutions (goals first and all) as subproblems finish."""
         started = time.perf_counter()
-        deadline = None if self.time_limit is None else time.monotonic() + self.time_limit
-        _JOB.update(problem=self.problem, strategy=self.strategy, backend=self.backend, deadline=deadline)
-        last_report = started
+        deadline = None if self.time_limit is None else time.time() + self.time_limit
+        self._totals = _Totals(self.goal, self.sense, self.space.incumbent)
+        plan, tasks, compile_s, stop_reason = Decomposition([], 0), [], 0.0, None
         try:
-            for part in self._parts(decisions):
-                count += part["count"]
-                _add(total, part["stats"])
-                stop_reason = stop_reason or part["stop_reason"]
+            plan, tasks = self._plan(deadline)
+            tasks = [t for t in tasks if t.id not in self._resumed()]
+            compile_s = self._compile_here(tasks)
+        except DeadlineReached:
+            stop_reason = "time"
+        except KeyboardInterrupt:
+            stop_reason = "interrupt"
+        totals = self._totals
+        totals.add_decomposition(plan)
+        for record in self._resumed().values():
+            totals.add(record)
+        if stop_reason is None and not (self.goal == "first" and totals.solution is not None):
+            stop_reason = yield from self._run(plan, tasks, deadline, started)
+        elif self.goal == "first" and totals.solution is not None:
+            yield totals.solution
+        if self.checkpoint is not None:
+            self.checkpoint.close()
+        self.result = totals.result(self, stop_reason, time.perf_counter() - started - compile_s, compile_s)
+        self.result.parallel = {
+            "workers": self._worker_count(),
+            "executor": self._kind,
+            "subproblems": len(plan.subproblems) if not self.restarts else len(tasks),
+            "depth": plan.depth,
+            "resumed": len(self._resumed()),
+            "decompose_s": round(plan.time_s, 6),
+            "max_subproblem_s": round(max(totals.task_times, default=0.0), 6),
+            "mean_subproblem_s": round(sum(totals.task_times) / max(len(totals.task_times), 1), 6),
+        }
+
+    def _resumed(self):
+        return {} if self.checkpoint is None else self.checkpoint.finished
+
+    def _run(self, plan, tasks, deadline, started):
+        totals = self._totals
+        job = Job(
+            self.problem,
+            self.strategy,
+            self.goal,
+            self.backend,
+            self.sense,
+            deadline,
+            self.node_limit,
+            self.solution_limit,
+        )
+        pool = self._pool(job)
+        self._kind = pool.kind
+        if totals.best_value() is not None:  # the best of the subproblems a checkpoint holds
+            pool.share(totals.best_value())
+        order = _InOrder(plan, self._resumed()) if self.ordered else None
+        pending = {pool.submit(task): task for task in tasks}
+        lost = {}
+        stop_reason = None
+        last_report = time.perf_counter()
+        total = len(plan.subproblems) if not self.restarts else len(tasks)
+        try:
+            while pending:
+                try:
+                    done = pool.wait(set(pending), 0.05)
+                except KeyboardInterrupt:
+                    stop_reason = stop_reason or "interrupt"
+                    pool.stop("interrupt")
+                    continue
+                for future in done:
+                    task = pending.pop(future)
+                    kind, figures = pool.outcome(future)
+                    if kind == "lost":
+                        lost[task.id] = lost.get(task.id, 0) + 1
+                        if lost[task.id] >= LOST_ATTEMPTS:
+                            raise RuntimeError(f"subproblem {task.id} ({task.prefix}) killed its worker {LOST_ATTEMPTS} times")
+                        pending[pool.submit(task)] = task
+                        continue
+                    if kind == "cancelled":
+                        continue
+                    yield from self._take(task, figures, totals, order, pool)
+                if stop_reason is None:
+                    stop_reason = self._should_stop(totals, deadline, pool)
+                if stop_reason is not None:
+                    pool.stop(stop_reason if stop_reason != "satisfied" else "cancelled")
+                    for future in pool.cancel(set(pending)):
+                        pending.pop(future)
                 now = time.perf_counter()
                 if self.on_progress is not None and now - last_report >= self.progress_every:
                     last_report = now
-                    self.on_progress(Progress(total.nodes, total.solutions, count, None, 0, now - started))
-        except KeyboardInterrupt:
-            stop_reason = "interrupt"
+                    self.on_progress(
+                        Progress(
+                            max(pool.nodes(), totals.stats.nodes),
+                            totals.stats.solutions,
+                            totals.count,
+                            totals.best_value(),
+                            plan.depth,
+                            now - started,
+                            done=totals.finished,
+                            subproblems=total,
+                        )
+                    )
         finally:
-            _JOB.clear()
-        total.time_s = time.perf_counter() - started
+            pool.close()
+        if order is not None:
+            yield from order.rest()
+        return None if stop_reason == "satisfied" else stop_reason
+
+    def _take(self, task, figures, totals, order, pool):
+        """Account for one finished (or stopped) task; yield the solutions it brings."""
+        complete = figures["stop_reason"] is None
+        found = figures.pop("found")
+        if self.goal == "first":
+            if figures["solution"] is not None and totals.solution is None:
+                totals.solution = figures["solution"]
+                yield figures["solution"]
+        elif self.goal == "all":
+            if self.solution_limit is not None:
+                found = found[: max(self.solution_limit - totals.streamed, 0)]
+            totals.streamed += len(found)
+            yield from (order.take(task.id, found) if order is not None else found)
+        totals.add(figures, complete)
+        if complete and self.checkpoint is not None and task.seed is None:
+            self.checkpoint.record(Subproblem(task.id, task.prefix), figures)
+
+    def _should_stop(self, totals, deadline, pool):
+        if self.goal == "first" and totals.solution is not None:
+            return "satisfied"
+        if deadline is not None and time.time() >= deadline:
+            return "time"
+        if self.node_limit is not None and max(pool.nodes(), totals.stats.nodes) >= self.node_limit:
+            return "nodes"
+        if self.solution_limit is not None and self.goal in ("all", "count"):
+            if totals.stats.solutions >= self.solution_limit:
+                return "solutions"
+        return None
+
+
+class _Totals:
+    """The sums of the finished (and stopped) tasks' figures, and the best solution."""
+
+    def __init__(self, goal, sense, incumbent):
+        self.goal, self.sense = goal, sense
+        self.stats = Stats()
+        self.count = 0
+        self.streamed = 0
+        self.finished = 0
+        self.task_times = []
+        self.solution = None
+        self.value = None
+        self.start_solution = None  # the problem's own incumbent (Space.incumbent), if better is not found
+        if incumbent is not None and goal == "optimize":
+            self.value, self.start_solution = incumbent
+
+    def add_decomposition(self, plan):
+        self.stats.nodes += plan.nodes
+        for kind in PRUNING_KINDS:
+            self.stats.pruned[kind] += plan.pruned.get(kind, 0)
+        self.stats.max_depth = max(self.stats.max_depth, plan.max_depth)
+
+    def add(self, figures, complete=True):
+        self.count += figures["count"]
+        self.stats.nodes += figures["nodes"]
+        for kind in PRUNING_KINDS:
+            self.stats.pruned[kind] += figures["pruned"][kind]
+        self.stats.solutions += figures["solutions"]
+        self.stats.max_depth = max(self.stats.max_depth, figures["max_depth"])
+        self.task_times.append(figures["time_s"])
+        self.finished += complete
+        if self.goal == "first" and figures["solution"] is not None and self.solution is None:
+            self.solution = figures["solution"]
+        if self.goal == "optimize" and figures["value"] is not None:
+            if self.value is None or self.sense * figures["value"] > self.sense * self.value:
+                self.value, self.solution = figures["value"], figures["solution"]
+
+    def best_value(self):
+        return self.value if self.goal == "optimize" else None
+
+    def result(self, search, stop_reason, time_s, compile_s):
+        self.stats.time_s, self.stats.compile_s = time_s, compile_s
+        solution = self.solution
+        if self.goal == "optimize" and solution is None:
+            solution = self.start_solution
+        if stop_reason is not None:
+            status = "limit"
+        elif self.goal == "first":
+            status = "satisfied" if solution is not None else "unsatisfiable"
+        elif self.goal == "optimize":
+            status = "optimal" if solution is not None else "unsatisfiable"
+        else:
+            status = "complete"
+        count = self.count if self.goal == "count" else self.streamed if self.goal == "all" else int(solution is not None)
         return Result(
-            status="limit" if stop_reason else "complete",
-            goal="count",
-            strategy=self.strategy.name,
-            backend=self.backend,
+            status=status,
+            goal=self.goal,
+            strategy=search.strategy.name,
+            backend=search.backend,
             count=count,
+            value=self.value if self.goal == "optimize" and solution is not None else None,
+            solution=solution if self.goal in ("first", "optimize") else None,
             stop_reason=stop_reason,
-            stats=total,
+            stats=self.stats,
         )
 
-    def _parts(self, decisions):
-        """Each subtree's figures as it finishes (in this process without ``fork``)."""
-        if self.workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-            yield from map(_count_part, decisions)
+
+class _InOrder:
+    """Solutions of goal all in the sequential order: a finished subproblem's solutions go out
+    when every earlier subproblem's have; until then they wait in a temporary file."""
+
+    def __init__(self, plan, resumed):
+        self.turn = 0
+        self.skip = set(resumed)
+        self.waiting = {}
+
+    def take(self, task_id, found):
+        if task_id != self._next():
+            spool = tempfile.TemporaryFile()
+            pickle.dump(found, spool)
+            self.waiting[task_id] = spool
             return
-        context = multiprocessing.get_context("fork")
-        pool = context.Pool(min(self.workers, len(decisions)) or 1, initializer=_ignore_interrupts)
-        try:
-            yield from pool.imap_unordered(_count_part, decisions)
-            pool.close()
-        finally:
-            pool.terminate()
-            pool.join()
+        yield from found
+        self.turn += 1
+        while self._next() in self.waiting:
+            spool = self.waiting.pop(self._next())
+            spool.seek(0)
+            yield from pickle.load(spool)
+            spool.close()
+            self.turn += 1
 
+    def _next(self):
+        while self.turn in self.skip:
+            self.turn += 1
+        return self.turn
 
-def _add(total, stats):
-    """Add a subtree's statistics to the total (the slowest compile counts, not their sum)."""
-    total.nodes += stats.nodes
-    for kind in PRUNING_KINDS:
-        total.pruned[kind] += stats.pruned[kind]
-    total.solutions += stats.solutions
-    total.max_depth = max(total.max_depth, stats.max_depth)
-    total.compile_s = max(total.compile_s, stats.compile_s)
+    def rest(self):
+        """After a stop: what waits, in order (the subproblems between were not finished)."""
+        for task_id in sorted(self.waiting):
+            spool = self.waiting.pop(task_id)
+            spool.seek(0)
+            yield from pickle.load(spool)
+            spool.close()

@@ -38,6 +38,7 @@ def _typeof_goal(value, context):
 FIRST = ALL = Goal(0)
 COUNT, OPTIMIZE = Goal(2), Goal(3)
 COLLECT = Goal(4)  # record (key, value, code) of every accepted leaf: one side of a bidirectional search
+SPLIT = Goal(5)  # report each node that reaches the leaf depth, unchecked: a subproblem (backtrack/decompose.py)
 
 # Events returned by run_slice.
 EV_DONE = 0  # tree exhausted
@@ -243,7 +244,12 @@ def run_slice(strategy, problem, s, goal, budget):
                 break
             # A complete assignment.
             found = -1
-            if hooks.accept(strategy, problem, child, assign):
+            if goal == SPLIT:
+                # The top of the tree is being cut into subproblems: this path is one, whatever lies below.
+                for i in range(n):
+                    s.best[i] = assign[i]
+                found = EV_SOLUTION
+            elif hooks.accept(strategy, problem, child, assign):
                 if goal == COLLECT:
                     # Record this leaf; its code is the values of depths 0..depth in base CTL_RADIX.
                     out_length = ctl[CTL_OUT]

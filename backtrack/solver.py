@@ -54,6 +54,7 @@ class Result:
     solution: list | None = None
     stop_reason: str | None = None
     stats: Stats = field(default_factory=Stats)
+    parallel: dict | None = None  # a parallel search's figures (workers, subproblems, times)
 
     @property
     def interrupted(self):
@@ -62,7 +63,10 @@ class Result:
 
 @dataclass
 class Progress:
-    """A progress report, passed to ``on_progress`` about once per ``progress_every`` seconds."""
+    """A progress report, passed to ``on_progress`` about once per ``progress_every`` seconds.
+
+    A parallel search also says how many of its subproblems are finished (``done`` of ``subproblems``).
+    """
 
     nodes: int
     solutions: int
@@ -70,6 +74,36 @@ class Progress:
     value: int | None
     depth: int
     elapsed_s: float
+    done: int | None = None
+    subproblems: int | None = None
+
+
+def pruned_counts(raw):
+    """The cuts of each pruning kind in the engine's statistics array (``search.ST_*``)."""
+    return {
+        "feasibility": int(raw[search.ST_CUT_FEASIBILITY]),
+        "bound": int(raw[search.ST_CUT_BOUND]),
+        "propagation": int(raw[search.ST_CUT_PROPAGATION]),
+        "dominance": int(raw[search.ST_CUT_DOMINANCE]),
+    }
+
+
+class Coordinator:
+    """What a search shares with searches running beside it (a parallel driver's subproblems).
+
+    :class:`Search` calls it between slices: ``poll`` with the nodes and solutions of the slice,
+    returning a stop reason or None; ``incumbent`` for the best objective known elsewhere (goal
+    optimize); ``improved`` when this search finds a better solution. This one shares nothing.
+    """
+
+    def poll(self, nodes, solutions):
+        return None
+
+    def incumbent(self):
+        return None
+
+    def improved(self, value, solution):
+        pass
 
 
 def check_arguments(problem, strategy, backend, **limits):
@@ -113,7 +147,18 @@ class Search(Streaming):
     problems with a ``seed`` field that their hooks use to break ties): when an attempt spends its
     node budget, start again with the next seed and a 1.5 times larger budget. ``prefix`` is a list of
     (var, value) decisions forced at the top of the tree: the search covers that subproblem only.
+
+    ``workers=K`` (or ``"auto"``: one per core), ``executor`` (a ``distributed.Client``) or
+    ``checkpoint`` (a file) make it a :class:`backtrack.parallel.ParallelSearch` of the same goal,
+    which also takes ``ordered`` and ``subproblems_per_worker``.
     """
+
+    def __new__(cls, *args, workers=1, executor=None, checkpoint=None, **options):
+        if cls is Search and (workers != 1 or executor is not None or checkpoint is not None):
+            from backtrack.parallel import ParallelSearch
+
+            return ParallelSearch(*args, workers=workers, executor=executor, checkpoint=checkpoint, **options)
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -129,6 +174,10 @@ class Search(Streaming):
         on_progress=None,
         progress_every=1.0,
         restarts=False,
+        coordinator=None,
+        workers=1,
+        executor=None,
+        checkpoint=None,
     ):
         if goal not in GOALS:
             raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
@@ -147,6 +196,7 @@ class Search(Streaming):
         if restarts and (goal != "first" or "seed" not in getattr(problem, "_fields", ())):
             raise ValueError("restarts need goal 'first' and a problem with a 'seed' field")
         self.restarts = restarts
+        self.coordinator = coordinator
         self.prefix = prefix
         self.space = problem.space()
         self.arrays = self._allocate(self.space, prefix)
@@ -192,6 +242,10 @@ class Search(Streaming):
         started = time.perf_counter()
         last_report = started
         attempt_end = self._attempt_nodes(0) if self.restarts else None
+        coordinator = self.coordinator
+        polled_nodes = polled_solutions = 0
+        if coordinator is not None:
+            self._take_incumbent(coordinator.incumbent())
         try:
             while True:
                 slice_budget = budget
@@ -227,6 +281,8 @@ class Search(Streaming):
                     if self.goal == "first":
                         status = "satisfied"
                         break
+                if event == search.EV_IMPROVED and coordinator is not None:
+                    coordinator.improved(self._best_value(), a.best.tolist())
                 if event == search.EV_SOLUTION_LIMIT or (
                     self.solution_limit is not None
                     and int(a.stats[search.ST_SOLUTIONS]) >= self.solution_limit
@@ -234,6 +290,13 @@ class Search(Streaming):
                 ):
                     stop_reason = "solutions"
                     break
+                if coordinator is not None:
+                    nodes, found = int(a.stats[search.ST_NODES]), int(a.stats[search.ST_SOLUTIONS])
+                    stop_reason = coordinator.poll(nodes - polled_nodes, found - polled_solutions)
+                    polled_nodes, polled_solutions = nodes, found
+                    if stop_reason is not None:
+                        break
+                    self._take_incumbent(coordinator.incumbent())
                 now = time.perf_counter()
                 if self.time_limit is not None and now - started >= self.time_limit:
                     stop_reason = "time"
@@ -245,6 +308,16 @@ class Search(Streaming):
             stop_reason = "interrupt"
         stats.time_s = time.perf_counter() - started
         self.result = self._result(stats, status, stop_reason)
+
+    def _take_incumbent(self, value):
+        """Bound the search by a better objective found elsewhere (goal optimize; None: nothing new)."""
+        a = self.arrays
+        if value is None or self.goal != "optimize":
+            return
+        scaled = a.ctl[search.CTL_SENSE] * value
+        if a.ctl[search.CTL_HAS_BEST] == 0 or scaled > a.ctl[search.CTL_BEST]:
+            a.ctl[search.CTL_HAS_BEST] = 1
+            a.ctl[search.CTL_BEST] = scaled
 
     def _attempt_nodes(self, attempt):
         """Node budget of restart ``attempt``: grows geometrically, so the search stays complete."""
@@ -279,12 +352,7 @@ class Search(Streaming):
         a = self.arrays
         raw = a.stats
         stats.nodes = int(raw[search.ST_NODES])
-        stats.pruned = {
-            "feasibility": int(raw[search.ST_CUT_FEASIBILITY]),
-            "bound": int(raw[search.ST_CUT_BOUND]),
-            "propagation": int(raw[search.ST_CUT_PROPAGATION]),
-            "dominance": int(raw[search.ST_CUT_DOMINANCE]),
-        }
+        stats.pruned = pruned_counts(raw)
         stats.solutions = int(raw[search.ST_SOLUTIONS])
         stats.max_depth = int(raw[search.ST_MAX_DEPTH])
         has_solution = bool(a.best[0] >= 0) if self.goal != "count" else False
@@ -318,20 +386,16 @@ class Search(Streaming):
         yield from self._events()
 
 
-def solve(problem, strategy, goal="first", *, workers=1, **options):
+def solve(problem, strategy, goal="first", **options):
     """Search ``problem`` with ``strategy`` for ``goal`` and return a :class:`Result`.
 
     Options are those of :class:`Search`: backend, time_limit, node_limit, solution_limit, prefix,
-    on_progress, progress_every. ``workers`` > 1 counts in that many processes
-    (:class:`backtrack.parallel.ParallelCount`; goal count only).
+    on_progress, progress_every, restarts; ``workers``, ``executor`` and ``checkpoint`` run it in
+    parallel (:class:`backtrack.parallel.ParallelSearch`).
     """
-    if workers != 1:
-        from backtrack.parallel import ParallelCount
-
-        return ParallelCount(problem, strategy, goal, workers=workers, **options).run()
     return Search(problem, strategy, goal, **options).run()
 
 
 def solutions(problem, strategy, **options):
-    """Stream every solution of ``problem``; the :class:`Search` is iterable and holds ``result`` after."""
+    """Stream every solution of ``problem``; the search is iterable and holds ``result`` after."""
     return Search(problem, strategy, "all", **options)

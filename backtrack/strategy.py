@@ -82,11 +82,20 @@ class Strategy:
     def __repr__(self):
         return f"Strategy({self.name!r}, {self.problem_type.__name__})"
 
+    def __reduce__(self):
+        # Pickled as its parts (hooks travel by module and name): a worker process of a cluster
+        # rebuilds the strategy, which registers it there, then compiles or loads it from its cache.
+        return (_rebuild, (self.name, self.problem_type, self.description, self.uses_domains, self.custom))
+
     @property
     def cache_tag(self):
         """File-name-safe tag that names this strategy's compiled-code cache."""
         safe = re.sub(r"[^A-Za-z0-9]+", "_", f"{self.problem_type.__qualname__}_{self.name}")
         return f"{safe[:40]}-{self.digest[:16]}"
+
+
+def _rebuild(name, problem_type, description, uses_domains, hook_functions):
+    return Strategy(name, problem_type, description=description, uses_domains=uses_domains, **hook_functions)
 
 
 def _source_bytes(fn, seen):
