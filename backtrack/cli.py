@@ -14,7 +14,7 @@ import sys
 import click
 
 import backtrack
-from backtrack.parallel import ParallelCount
+from backtrack.parallel import ParallelSearch
 from backtrack.solver import Search
 
 EXIT_USAGE = 2
@@ -90,19 +90,7 @@ def search_options(goals, default_goal, strategies=None):
             click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="seconds"),
             click.option("--node-limit", type=click.IntRange(min=1), help="stop after this many nodes"),
             click.option("--json", "as_json", is_flag=True, help="one JSON object per line on stdout"),
-            *(
-                [
-                    click.option(
-                        "--workers",
-                        type=click.IntRange(min=1),
-                        default=1,
-                        show_default=True,
-                        help="processes sharing a --count (the root's branches are shared out)",
-                    )
-                ]
-                if "count" in goals
-                else []
-            ),
+            *parallel_options(goals),
             click.option("--quiet", is_flag=True, help="no progress reports on stderr"),
         ]
         for option in reversed(options):
@@ -110,6 +98,69 @@ def search_options(goals, default_goal, strategies=None):
         return command
 
     return decorate
+
+
+class _Workers(click.ParamType):
+    name = "K|auto"
+
+    def convert(self, value, param, ctx):
+        if value == "auto" or isinstance(value, int):
+            return value
+        try:
+            workers = int(value)
+        except ValueError:
+            workers = 0
+        if workers < 1:
+            self.fail(f"must be a positive number or 'auto', not {value!r}", param, ctx)
+        return workers
+
+
+def _remember(ctx, param, value):
+    """Keep a parallel option in the context (``run_search`` reads it), not in the command's arguments."""
+    ctx.meta.setdefault(_PARALLEL, {})[param.name] = value
+
+
+_PARALLEL = "backtrack.parallel"
+
+
+def parallel_options(goals):
+    """--workers, --scheduler, --checkpoint (and --ordered with goal all): the search's parallel run.
+
+    They are not passed to the command: :func:`run_search` takes them from the click context.
+    """
+    common = {"expose_value": False, "callback": _remember}
+    options = [
+        click.option(
+            "--workers",
+            type=_Workers(),
+            default=1,
+            show_default=True,
+            help="processes to search in ('auto': one per core); the tree is cut into subproblems",
+            **common,
+        ),
+        click.option("--scheduler", metavar="ADDRESS", help="run the subproblems on this Dask cluster", **common),
+        click.option(
+            "--checkpoint",
+            type=click.Path(dir_okay=False),
+            help="record finished subproblems in FILE; run again with it to resume",
+            **common,
+        ),
+    ]
+    if "all" in goals:
+        options.append(
+            click.option("--ordered", is_flag=True, help="with --all in parallel: the sequential order", **common)
+        )
+    return options
+
+
+def parallel_requested():
+    """The parallel options given to the current command, or None when it runs in one process."""
+    ctx = click.get_current_context(silent=True)
+    given = dict(ctx.meta.get(_PARALLEL, {})) if ctx is not None else {}
+    given.setdefault("workers", 1)
+    if given["workers"] == 1 and not given.get("scheduler") and not given.get("checkpoint"):
+        return None
+    return given
 
 
 def pick_strategy(strategies, name, default_name, list_only):
@@ -142,6 +193,8 @@ class _ProgressPrinter:
         self.last = progress.elapsed_s
         rate = progress.nodes / progress.elapsed_s if progress.elapsed_s > 0 else 0.0
         parts = [f"{self.label}: {progress.elapsed_s:6.1f} s", f"{_si(progress.nodes)} nodes", f"{_si(rate)}/s"]
+        if progress.subproblems is not None:
+            parts.append(f"{progress.done}/{progress.subproblems} subproblems")
         if progress.value is not None:
             parts.append(f"best {progress.value}")
         elif progress.count:
@@ -184,6 +237,8 @@ def result_record(problem_name, instance_name, result, solution_json, extra=None
         "solution": solution_json(result.solution) if result.solution is not None else None,
         "stats": result.stats.as_dict(),
     }
+    if result.parallel is not None:
+        record["parallel"] = result.parallel
     if extra:
         record.update(extra)
     return record
@@ -206,7 +261,6 @@ def run_search(
     value_name="value",
     extra=None,
     search_class=Search,
-    workers=1,
     **search_options,
 ):
     """Run one search from the CLI and print it; raise :class:`Interrupted` after Ctrl-C.
@@ -215,15 +269,18 @@ def run_search(
     prints it readably. ``extra(result)`` may add keys to the JSON record. ``search_class`` is
     :class:`backtrack.Search` or :class:`backtrack.bidirectional.Bidirectional`; ``search_options``
     go to it (e.g. ``restarts``, or ``target`` and ``low_memory`` for a bidirectional search).
-    ``workers`` > 1 counts in that many processes (:class:`backtrack.parallel.ParallelCount`).
+    The command's parallel options (:func:`parallel_options`) make it a
+    :class:`backtrack.parallel.ParallelSearch`.
     """
-    if workers > 1:
-        if goal != "count":
-            raise InputError("--workers shares out a count: use it with --count")
+    parallel = parallel_requested()
+    if parallel is not None:
         if search_class is not Search:
-            raise InputError(f"--workers needs a depth-first strategy, not {strategy.name}; pick one with --strategy")
-        search_class = ParallelCount
-        search_options = {**search_options, "workers": workers}
+            raise InputError(
+                f"--workers, --scheduler and --checkpoint need a depth-first strategy, not {strategy.name}; "
+                "pick one with --strategy"
+            )
+        search_class = ParallelSearch
+        search_options = {**search_options, **_parallel_setup(parallel, goal)}
     printer = None if quiet else _ProgressPrinter(f"{problem_name} {instance_name}")
     try:
         search = search_class(
@@ -236,7 +293,7 @@ def run_search(
             on_progress=printer,
             **search_options,
         )
-    except ValueError as error:
+    except (ValueError, OSError) as error:
         raise InputError(str(error)) from None
     try:
         for index, solution in enumerate(search.stream()):
@@ -272,6 +329,27 @@ def run_search(
     return result
 
 
+def _parallel_setup(given, goal):
+    """ParallelSearch's options from the command line: a Dask client for --scheduler (one per command)."""
+    ctx = click.get_current_context()
+    options = {"workers": given["workers"], "checkpoint": given.get("checkpoint"), "ordered": given.get("ordered")}
+    if options["checkpoint"] is not None:
+        if ctx.meta.get("backtrack.checkpointed"):
+            raise InputError("--checkpoint records one search: pick one instance (e.g. --instance NAME)")
+        ctx.meta["backtrack.checkpointed"] = True
+    if given.get("scheduler"):
+        if "backtrack.client" not in ctx.meta:
+            from backtrack.cluster import connect
+
+            try:
+                ctx.meta["backtrack.client"] = connect(given["scheduler"])
+            except (ImportError, OSError) as error:
+                raise InputError(str(error)) from None
+            ctx.call_on_close(ctx.meta["backtrack.client"].close)
+        options["executor"] = ctx.meta["backtrack.client"]
+    return options
+
+
 def _emit(record):
     click.echo(json.dumps(record, separators=(",", ":")))
 
@@ -293,6 +371,10 @@ def _print_summary(problem_name, instance_name, result, show_solution, value_nam
     lines.append(f"  strategy    {result.strategy} ({result.backend})")
     lines.append(f"  nodes       {s.nodes}" + (f"  (cut: {pruned})" if pruned else ""))
     lines.append(f"  max depth   {s.max_depth}")
+    if result.parallel is not None:
+        p = result.parallel
+        resumed = f", {p['resumed']} from the checkpoint" if p["resumed"] else ""
+        lines.append(f"  parallel    {p['workers']} workers ({p['executor']}), {p['subproblems']} subproblems{resumed}")
     lines.append(f"  time        {s.time_s:.3f} s search, {s.compile_s:.3f} s compile")
     click.echo("\n".join(lines))
 

@@ -15,7 +15,7 @@ def _show_board(columns):
 @click.command()
 @click.argument("n", type=click.IntRange(min=1))
 @search_options(goals=("count", "first", "all"), default_goal="count", strategies=STRATEGIES)
-def nqueens(n, goal, strategy, list_strategies, backend, time_limit, node_limit, as_json, workers, quiet):
+def nqueens(n, goal, strategy, list_strategies, backend, time_limit, node_limit, as_json, quiet):
     """Place N queens on an N x N board, no two attacking (OEIS A000170 counts them).
 
     --first and --all print boards (JSON: the column of the queen in each row).
@@ -36,7 +36,6 @@ def nqueens(n, goal, strategy, list_strategies, backend, time_limit, node_limit,
         time_limit=time_limit,
         node_limit=node_limit,
         as_json=as_json,
-        workers=workers,
         quiet=quiet,
         solution_json=list,
         show_solution=_show_board,

@@ -5,7 +5,16 @@ import sys
 import click
 
 from backtrack.bidirectional import Bidirectional
-from backtrack.cli import InputError, _emit, _print_summary, pick_strategy, result_record, run_search, search_options
+from backtrack.cli import (
+    InputError,
+    _emit,
+    _print_summary,
+    parallel_requested,
+    pick_strategy,
+    result_record,
+    run_search,
+    search_options,
+)
 from problems.subsetsum.generate import CLASSES, generate, instance_text
 from problems.subsetsum.model import (
     STRATEGIES,
@@ -67,7 +76,6 @@ def subsetsum(
     time_limit,
     node_limit,
     as_json,
-    workers,
     quiet,
     low_memory,
     kind,
@@ -129,15 +137,14 @@ def subsetsum(
         "time_limit": time_limit,
         "node_limit": node_limit,
         "as_json": as_json,
-        "workers": workers,
         "quiet": quiet,
         "solution_json": chosen_indices,
         "show_solution": show,
         "value_name": "sum",
     }
     if chosen.name == "dp":
-        if workers > 1:
-            raise InputError("--workers needs a depth-first strategy, not dp; pick one with --strategy")
+        if parallel_requested() is not None:
+            raise InputError("--workers, --scheduler and --checkpoint need a depth-first strategy, not dp")
         try:
             result = solve_dp(problem, goal, time_limit=time_limit)
         except ValueError as error:
