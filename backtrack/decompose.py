@@ -38,6 +38,7 @@ class Decomposition:
     nodes: int = 0
     pruned: dict = field(default_factory=dict)
     time_s: float = 0.0
+    compile_s: float = 0.0  # of time_s, compiling (or loading) the engine's SPLIT goal
 
 
 class DeadlineReached(Exception):
@@ -56,6 +57,7 @@ def decompose(problem, strategy, *, target, backend="numba", deadline=None, max_
     cap = max_subproblems or 64 * max(target, 1)
     n_vars = problem.space().n_vars
     best = _level(problem, strategy, 1, backend, deadline, cap)
+    compile_s = time.perf_counter() - started if best is None else best.compile_s
     depth = 1
     while best is not None and len(best.subproblems) < target and depth < n_vars:
         deeper = _level(problem, strategy, depth + 1, backend, deadline, cap)
@@ -67,6 +69,7 @@ def decompose(problem, strategy, *, target, backend="numba", deadline=None, max_
     if best is None:  # even the first level has more than ``cap`` values: take them all
         best = _level(problem, strategy, 1, backend, deadline, None)
     best.time_s = time.perf_counter() - started
+    best.compile_s = compile_s
     return best
 
 
@@ -74,7 +77,9 @@ def _level(problem, strategy, depth, backend, deadline, cap):
     """The subproblems at ``depth``, or None if there are more than ``cap``."""
     space = problem.space()
     arrays = search.new_arrays(space, leaf_depth=depth, value_bits=strategy.has_value_bits)
+    started = time.perf_counter()
     engine = search.run_slice if backend == "python" else compile_for(strategy, problem, arrays, search.SPLIT)
+    compile_s = time.perf_counter() - started
     prefixes = []
     budget = 4096
     while True:
@@ -97,4 +102,5 @@ def _level(problem, strategy, depth, backend, deadline, cap):
         max_depth=int(raw[search.ST_MAX_DEPTH]),
         nodes=int(raw[search.ST_NODES]),
         pruned=pruned_counts(raw),
+        compile_s=compile_s,
     )

@@ -156,7 +156,7 @@ class ParallelSearch(Streaming):
         try:
             plan, tasks = self._plan(deadline)
             tasks = [t for t in tasks if t.id not in self._resumed()]
-            compile_s = self._compile_here(tasks)
+            compile_s = plan.compile_s + self._compile_here(tasks)
         except DeadlineReached:
             stop_reason = "time"
         except KeyboardInterrupt:
