@@ -93,11 +93,23 @@ def _interrupts_held():
         raise KeyboardInterrupt
 
 
+_last_ready = {}  # strategy key -> (problem, its arrays' kind, goal, dispatcher) of the last compile_for
+
+
 def compile_for(strategy, problem, arrays, goal):
     """Compile (or load from the cache) the engine for these argument types; Ctrl-C meanwhile
-    takes effect when compiling ends. Processes compiling the same strategy take turns."""
+    takes effect when compiling ends. Processes compiling the same strategy take turns.
+
+    Searching the same problem again (a parallel search's next subproblem) skips typing the
+    arguments, which costs milliseconds: the dispatcher of the last call is kept per strategy."""
+    kind = (arrays.states.dtype, arrays.out.dtype, len(arrays.width))
+    ready = _last_ready.get(strategy.key)
+    if ready is not None and ready[0] is problem and ready[1] == kind and ready[2] == goal:
+        return ready[3]
     with _interrupts_held(), _cache_lock(strategy):
-        return _compile_for(strategy, problem, arrays, goal)
+        dispatcher = _compile_for(strategy, problem, arrays, goal)
+    _last_ready[strategy.key] = (problem, kind, int(goal), dispatcher)
+    return dispatcher
 
 
 @contextmanager

@@ -22,8 +22,11 @@ again (a new pool of processes locally; Dask reschedules them itself).
 """
 
 import pickle
+import signal
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 
 from backtrack.checkpoint import Checkpoint, fingerprint
 from backtrack.decompose import DeadlineReached, Decomposition, Subproblem, decompose
@@ -203,56 +206,54 @@ class ParallelSearch(Streaming):
         if totals.best_value() is not None:  # the best of the subproblems a checkpoint holds
             pool.share(totals.best_value())
         order = _InOrder(plan, self._resumed()) if self.ordered else None
-        pending = {pool.submit(task): task for task in tasks}
         lost = {}
         stop_reason = None
         last_report = time.perf_counter()
         total = len(plan.subproblems) if not self.restarts else len(tasks)
-        try:
-            while pending:
-                try:
+        with _ctrl_c_as_flag(lambda: pool.stop("interrupt")) as pressed:
+            pending = {pool.submit(task): task for task in tasks}
+            try:
+                while pending:
+                    if pressed and stop_reason is None:
+                        stop_reason = "interrupt"
                     done = pool.wait(set(pending), 0.05)
-                except KeyboardInterrupt:
-                    stop_reason = stop_reason or "interrupt"
-                    pool.stop("interrupt")
-                    continue
-                for future in done:
-                    task = pending.pop(future)
-                    kind, figures = pool.outcome(future)
-                    if kind == "lost":
-                        lost[task.id] = lost.get(task.id, 0) + 1
-                        if lost[task.id] >= LOST_ATTEMPTS:
-                            raise RuntimeError(
-                                f"subproblem {task.id} ({task.prefix}) killed its worker {LOST_ATTEMPTS} times"
+                    for future in done:
+                        task = pending.pop(future)
+                        kind, figures = pool.outcome(future)
+                        if kind == "lost":
+                            lost[task.id] = lost.get(task.id, 0) + 1
+                            if lost[task.id] >= LOST_ATTEMPTS:
+                                raise RuntimeError(
+                                    f"subproblem {task.id} ({task.prefix}) killed its worker {LOST_ATTEMPTS} times"
+                                )
+                            pending[pool.submit(task)] = task
+                            continue
+                        if kind == "cancelled":
+                            continue
+                        yield from self._take(task, figures, totals, order, pool)
+                    if stop_reason is None:
+                        stop_reason = self._should_stop(totals, deadline, pool)
+                    if stop_reason is not None:
+                        pool.stop(stop_reason if stop_reason != "satisfied" else "cancelled")
+                        for future in pool.cancel(set(pending)):
+                            pending.pop(future)
+                    now = time.perf_counter()
+                    if self.on_progress is not None and now - last_report >= self.progress_every:
+                        last_report = now
+                        self.on_progress(
+                            Progress(
+                                max(pool.nodes(), totals.stats.nodes),
+                                totals.stats.solutions,
+                                totals.count,
+                                totals.best_value(),
+                                plan.depth,
+                                now - started,
+                                done=totals.finished,
+                                subproblems=total,
                             )
-                        pending[pool.submit(task)] = task
-                        continue
-                    if kind == "cancelled":
-                        continue
-                    yield from self._take(task, figures, totals, order, pool)
-                if stop_reason is None:
-                    stop_reason = self._should_stop(totals, deadline, pool)
-                if stop_reason is not None:
-                    pool.stop(stop_reason if stop_reason != "satisfied" else "cancelled")
-                    for future in pool.cancel(set(pending)):
-                        pending.pop(future)
-                now = time.perf_counter()
-                if self.on_progress is not None and now - last_report >= self.progress_every:
-                    last_report = now
-                    self.on_progress(
-                        Progress(
-                            max(pool.nodes(), totals.stats.nodes),
-                            totals.stats.solutions,
-                            totals.count,
-                            totals.best_value(),
-                            plan.depth,
-                            now - started,
-                            done=totals.finished,
-                            subproblems=total,
                         )
-                    )
-        finally:
-            pool.close()
+            finally:
+                pool.close()
         if order is not None:
             yield from order.rest()
         return None if stop_reason == "satisfied" else stop_reason
@@ -285,6 +286,26 @@ class ParallelSearch(Streaming):
             if totals.stats.solutions >= self.solution_limit:
                 return "solutions"
         return None
+
+
+@contextmanager
+def _ctrl_c_as_flag(on_press):
+    """While workers run, Ctrl-C only sets a flag (a list that becomes true) and calls ``on_press``:
+    the driver then collects what the workers found, wherever it was when the key was pressed."""
+    pressed = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+
+    def press(signum, frame):
+        pressed.append(signum)
+        on_press()
+
+    previous = signal.signal(signal.SIGINT, press)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Totals:

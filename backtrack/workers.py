@@ -174,8 +174,16 @@ def _run_local(task):
     return run_task(_LOCAL["job"], task, _LOCAL["board"])
 
 
-def _ignore_interrupts():
+def _start_worker():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:  # Linux: end with the parent, even when it is killed without tidying up
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before the call above
+        os._exit(1)
 
 
 class LocalProcesses:
@@ -200,7 +208,7 @@ class LocalProcesses:
             self.queue.append((future, task))
             return future
         if self.pool is None:
-            self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=_ignore_interrupts)
+            self.pool = cf.ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=_start_worker)
         future = self.pool.submit(_run_local, task)
         self.born[future] = self.generation
         return future
