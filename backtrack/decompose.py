@@ -45,38 +45,42 @@ class DeadlineReached(Exception):
     """The time limit ran out while the tree was being cut."""
 
 
-def decompose(problem, strategy, *, target, backend="numba", deadline=None, max_subproblems=None):
+def decompose(problem, strategy, *, target, backend="numba", deadline=None, max_subproblems=None, incumbent=None):
     """Cut the tree of ``problem`` under ``strategy`` into at least ``target`` subproblems where it
     can (fewer when the tree is smaller), deepening one level at a time.
 
     ``max_subproblems`` (default 64 x target) caps a level: when the next level would give more, the
-    shallower cut is kept. ``deadline`` (a ``time.monotonic()`` value) raises
+    shallower cut is kept. ``incumbent`` (an objective value, goal optimize) lets the strategy's
+    bounds cut the top of the tree as the sequential search would. ``deadline`` (a ``time.monotonic()`` value) raises
     :class:`DeadlineReached` if it passes first.
     """
     started = time.perf_counter()
     cap = max_subproblems or 64 * max(target, 1)
     n_vars = problem.space().n_vars
-    best = _level(problem, strategy, 1, backend, deadline, cap)
+    best = _level(problem, strategy, 1, backend, deadline, cap, incumbent)
     compile_s = time.perf_counter() - started if best is None else best.compile_s
     depth = 1
     while best is not None and len(best.subproblems) < target and depth < n_vars:
-        deeper = _level(problem, strategy, depth + 1, backend, deadline, cap)
+        deeper = _level(problem, strategy, depth + 1, backend, deadline, cap, incumbent)
         if deeper is None:
             break
         best, depth = deeper, depth + 1
         if not best.subproblems:
             break
     if best is None:  # even the first level has more than ``cap`` values: take them all
-        best = _level(problem, strategy, 1, backend, deadline, None)
+        best = _level(problem, strategy, 1, backend, deadline, None, incumbent)
     best.time_s = time.perf_counter() - started
     best.compile_s = compile_s
     return best
 
 
-def _level(problem, strategy, depth, backend, deadline, cap):
+def _level(problem, strategy, depth, backend, deadline, cap, incumbent):
     """The subproblems at ``depth``, or None if there are more than ``cap``."""
     space = problem.space()
     arrays = search.new_arrays(space, leaf_depth=depth, value_bits=strategy.has_value_bits)
+    if incumbent is not None:
+        arrays.ctl[search.CTL_HAS_BEST] = 1
+        arrays.ctl[search.CTL_BEST] = arrays.ctl[search.CTL_SENSE] * incumbent
     started = time.perf_counter()
     engine = search.run_slice if backend == "python" else compile_for(strategy, problem, arrays, search.SPLIT)
     compile_s = time.perf_counter() - started

@@ -120,6 +120,7 @@ class ParallelSearch(Streaming):
                 target=self.per_worker * self._worker_count(),
                 backend=self.backend,
                 deadline=monotonic_deadline,
+                incumbent=self._totals.best_value(),
             )
             if self.checkpoint is not None:
                 figures = {"nodes": plan.nodes, "pruned": plan.pruned, "depth": plan.depth}

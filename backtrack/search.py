@@ -38,7 +38,8 @@ def _typeof_goal(value, context):
 FIRST = ALL = Goal(0)
 COUNT, OPTIMIZE = Goal(2), Goal(3)
 COLLECT = Goal(4)  # record (key, value, code) of every accepted leaf: one side of a bidirectional search
-SPLIT = Goal(5)  # report each node that reaches the leaf depth, unchecked: a subproblem (backtrack/decompose.py)
+SPLIT = Goal(5)  # report each node that reaches the leaf depth, unchecked: a subproblem (backtrack/decompose.py);
+# bounds cut against an incumbent when the driver gives one (an optimisation's tree)
 
 # Events returned by run_slice.
 EV_DONE = 0  # tree exhausted
@@ -205,7 +206,7 @@ def run_slice(strategy, problem, s, goal, budget):
             if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
                 cut_feasibility += 1
                 continue
-            if hooks.has_decision_bound(strategy) and goal == OPTIMIZE and ctl[CTL_HAS_BEST] == 1:
+            if hooks.has_decision_bound(strategy) and (goal == OPTIMIZE or goal == SPLIT) and ctl[CTL_HAS_BEST] == 1:
                 decided = hooks.decision_bound(strategy, problem, states[depth], s.domains, assign, var, value)
                 if sense * decided <= ctl[CTL_BEST]:
                     cut_bound += 1
@@ -230,7 +231,7 @@ def run_slice(strategy, problem, s, goal, budget):
                     undo_to(s.domains, levels[depth, LV_MARK])
                 assign[slot] = -1
                 continue
-            if hooks.has_bound(strategy) and goal == OPTIMIZE and ctl[CTL_HAS_BEST] == 1:
+            if hooks.has_bound(strategy) and (goal == OPTIMIZE or goal == SPLIT) and ctl[CTL_HAS_BEST] == 1:
                 if sense * hooks.bound(strategy, problem, child, s.domains, assign) <= ctl[CTL_BEST]:
                     cut_bound += 1
                     if hooks.uses_domains(strategy):
