@@ -46,7 +46,7 @@ def differs(problem, state, assign, var, value):
 COLOURING = bt.Strategy("feasibility", Colouring, is_feasible=differs)
 
 
-def colouring_instance(n=110, degree=6.0, colours=4, seed=3):
+def colouring_instance(n=50, degree=6.0, colours=4, seed=3):
     """A random graph near the 4-colouring threshold whose first colouring takes DFS a while."""
     rng = np.random.default_rng(seed)
     upper = np.triu(rng.random((n, n)) < degree / n, 1)
