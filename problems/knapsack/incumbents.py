@@ -5,12 +5,26 @@ import time
 
 import numpy as np
 
-from problems.knapsack.problem import Instance
+from problems.knapsack.problem import SAFE_LIMIT, Instance
 from problems.knapsack.reduction import _cardinality
 
 
 def greedy(profits, weights, order, capacity):
     """Greedy solution in ``order``: take each item that still fits; return (value, chosen set)."""
+    if len(order) > 64 and capacity < SAFE_LIMIT:
+        # The prefix that fits, then each later item that still does (the room only shrinks).
+        items = np.asarray(order, np.int64)
+        ws = np.asarray(weights, np.int64)[items]
+        fit = int(np.searchsorted(np.cumsum(ws), capacity, side="right"))
+        chosen = set(items[:fit].tolist())
+        room = capacity - int(ws[:fit].sum())
+        rest = items[fit:][ws[fit:] <= room]
+        rest_weights = ws[fit:][ws[fit:] <= room]
+        for j, wj in zip(rest.tolist(), rest_weights.tolist(), strict=True):
+            if wj <= room:
+                room -= wj
+                chosen.add(j)
+        return sum(profits[j] for j in chosen), chosen
     room = capacity
     value = 0
     chosen = set()
@@ -124,6 +138,11 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadlin
     from problems.knapsack.strategies import search_strategy
 
     m = len(order)
+    items = np.asarray(order, np.int64)
+    ps = np.asarray(p, np.int64)[items]
+    ws = np.asarray(w, np.int64)[items]
+    pp = np.concatenate(([0], np.cumsum(ps)))
+    pw = np.concatenate(([0], np.cumsum(ws)))
     room = capacity
     pivot = 0
     nodes = 0
@@ -136,13 +155,18 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadlin
             break
         window = order[lo:hi]
         # Outside the window: the break solution's values, then the incumbent's.
-        for outside in (order[:lo], [j for j in order[:lo] + order[hi:] if j in chosen]):
-            outside_profit = sum(p[j] for j in outside)
-            sub = Instance(
-                "core", [p[j] for j in window], [w[j] for j in window], capacity - sum(w[j] for j in outside)
-            )
-            hint = {i for i, j in enumerate(window) if j in chosen}
-            if sum(w[j] for j in outside) + sum(w[window[i]] for i in hint) > capacity:
+        # (The incumbent's values outside are those it had before this window's first search.)
+        incumbent_outside = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
+        incumbent_outside[lo:hi] = False
+        for outside in (None, incumbent_outside):
+            taken = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
+            if outside is None:
+                outside_profit, outside_weight = int(pp[lo]), int(pw[lo])
+            else:
+                outside_profit, outside_weight = int(ps[outside].sum()), int(ws[outside].sum())
+            sub = Instance("core", [p[j] for j in window], [w[j] for j in window], capacity - outside_weight)
+            hint = {i for i in range(hi - lo) if taken[lo + i]}
+            if outside_weight + sum(w[window[i]] for i in hint) > capacity:
                 hint = None
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left <= 0:
@@ -154,5 +178,6 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadlin
             if result.solution is not None and result.value + outside_profit > target:
                 target = result.value + outside_profit
                 inside = {window[i] for i in problem.chosen_items(result.solution)}
-                chosen = (chosen - set(order)) | set(outside) | inside
+                kept = order[:lo] if outside is None else items[outside].tolist()
+                chosen = (chosen - set(order)) | set(kept) | inside
     return target, chosen, nodes

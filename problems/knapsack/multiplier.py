@@ -70,8 +70,37 @@ def _choose_lambda(profit, weight, capacity, min_count, max_count):
     return best if value(best) < value(0) - 0.5 else 0
 
 
+EXACT_FLOAT_RATIO = 1 << 50  # |numerator| x weight below this: float quotients order the ratios exactly
+
+
+def by_ratios(numerators, weights, indices):
+    """``indices`` sorted by decreasing ``numerators[0][j] / weights[j]``, ties by the next
+    numerator, then by index, with float keys (numpy arrays, weights > 0); None unless that is
+    exact: two distinct fractions a/b and c/d differ by at least 1/(bd), a relative gap above
+    the 2^-52 of two correctly rounded quotients when every |numerator| x weight stays below
+    ``EXACT_FLOAT_RATIO``, and equal fractions round alike."""
+    if len(indices) == 0:
+        return []
+    idx = np.asarray(indices, np.int64)
+    w = np.asarray(weights, np.int64)[idx]
+    if w.min() <= 0:
+        return None
+    keys = [idx]
+    for values in reversed(numerators):
+        v = np.asarray(values, np.int64)[idx] if not np.isscalar(values) else None
+        if v is None or int(np.abs(v).max()) * int(w.max()) >= EXACT_FLOAT_RATIO:
+            return None
+        keys.append(-(v / w))
+    return idx[np.lexsort(keys)].tolist()
+
+
 def lambda_order(profits, weights, indices, lam):
     """``indices`` by decreasing (profit - lam) / weight, exactly; ties by profit/weight, then index."""
+    if len(profits) > 64:
+        p = np.asarray(profits, np.int64)
+        fast = None if abs(lam) >= EXACT_FLOAT_RATIO else by_ratios((p - lam, p), weights, indices)
+        if fast is not None:
+            return fast
 
     def compare(a, b):
         diff = (profits[b] - lam) * weights[a] - (profits[a] - lam) * weights[b]

@@ -57,33 +57,37 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         if sum(p[j] for j in hinted) > value:
             value, chosen = sum(p[j] for j in hinted), hinted
     lam = 0
+    fixed_profit = sum(p[j] for j in fixed_in)  # of the items fixed in so far; the zero weights' first
+    zero_profit = fixed_profit
     for attempt in range(CORE_ROUNDS + 1):
         if layout["reduce"] and order:
             if lam != 0:
                 order = ratio_order(p, w, order)
-            target = value - sum(p[j] for j in fixed_in if w[j] > 0)  # the incumbent's free items
+            target = value - (fixed_profit - zero_profit)  # the incumbent's free items
             order, fixed_now = _reduce(p, w, order, capacity, target, chosen, rounded=lagrange)
             fixed_in += fixed_now
+            fixed_profit += sum(p[j] for j in fixed_now)
             capacity -= sum(w[j] for j in fixed_now)
         lam = 0
         if lagrange and order and _lagrange_safe(instance):
-            target = value - sum(p[j] for j in fixed_in if w[j] > 0)  # the incumbent's free items
+            target = value - (fixed_profit - zero_profit)  # the incumbent's free items
             order, fixed_now, lam = _lagrangian_reduce(p, w, order, capacity, target, chosen)
             fixed_in += fixed_now
+            fixed_profit += sum(p[j] for j in fixed_now)
             capacity -= sum(w[j] for j in fixed_now)
         if attempt == CORE_ROUNDS or not (lagrange and core_search and order):
             break
         if deadline is not None and time.perf_counter() >= deadline:
             break
         # A better incumbent from the engine on core subproblems, then reduce again with it.
-        target = value - sum(p[j] for j in fixed_in if w[j] > 0)
+        target = value - (fixed_profit - zero_profit)
         better, chosen, nodes = _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadline)
         core_nodes += nodes
         if better <= target:
             break
         value += better - target
-    base_profit = sum(p[j] for j in fixed_in)
-    start_value = value + sum(p[j] for j in fixed_in if w[j] == 0) if layout["incumbent"] else -1
+    base_profit = fixed_profit
+    start_value = value + zero_profit if layout["incumbent"] else -1
     items = list(order)
     if not items:
         items = [-1]  # the engine needs a variable: a padding item worth nothing

@@ -7,11 +7,16 @@ from functools import cmp_to_key
 
 import numpy as np
 
-from problems.knapsack.multiplier import _choose_lambda, lambda_order
+from problems.knapsack.multiplier import _choose_lambda, by_ratios, lambda_order
 
 
 def ratio_order(profits, weights, indices):
-    """``indices`` sorted by decreasing profit/weight, exactly (integer cross products), ties by index."""
+    """``indices`` sorted by decreasing profit/weight, exactly (integer cross products, or float
+    quotients where they are exact: :func:`by_ratios`), ties by index."""
+    if len(profits) > 64:
+        fast = by_ratios((profits,), weights, indices)
+        if fast is not None:
+            return fast
 
     def compare(a, b):
         diff = profits[b] * weights[a] - profits[a] * weights[b]
@@ -43,12 +48,13 @@ def _reduce(p, w, order, capacity, value, chosen, rounded=False):
     greedy value; an item it leaves is fixed out when the LP bound with it cannot. With
     ``rounded``, bounds are first rounded down to multiples of the gcd of the profits.
     """
-    ps = np.array([p[j] for j in order], np.int64)
-    ws = np.array([w[j] for j in order], np.int64)
+    items = np.asarray(order, np.int64)
+    ps = np.asarray(p, np.int64)[items]
+    ws = np.asarray(w, np.int64)[items]
     pp = np.concatenate(([0], np.cumsum(ps))).astype(np.int64)
     pw = np.concatenate(([0], np.cumsum(ws))).astype(np.int64)
     idx = np.arange(len(order))
-    taken = np.array([j in chosen for j in order], bool)
+    taken = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
     without = _lp_without(ps, ws, pp, pw, idx, np.full(len(order), capacity, np.int64))
     forced = ps + _lp_without(ps, ws, pp, pw, idx, capacity - ws)
     g = math.gcd(*(int(x) for x in ps)) if rounded else 1
@@ -57,8 +63,7 @@ def _reduce(p, w, order, capacity, value, chosen, rounded=False):
         forced = forced // g * g
     fix_in = taken & (without <= value)
     fix_out = ~taken & (forced <= value)
-    free = [j for j, a, b in zip(order, fix_in, fix_out, strict=True) if not (a or b)]
-    return free, [j for j, a in zip(order, fix_in, strict=True) if a]
+    return items[~(fix_in | fix_out)].tolist(), items[fix_in].tolist()
 
 
 def _outwards(pivot, m):
