@@ -102,7 +102,9 @@ from problems.knapsack.multiplier import (  # noqa: F401
     lambda_order,
 )
 from problems.knapsack.preparation import (  # noqa: F401
+    PROBE_NODES,
     prepare,
+    prepare_layout,
     solve_instance,
 )
 from problems.knapsack.problem import (  # noqa: F401
