@@ -3,6 +3,7 @@
 the CLI's --generate, and the split package's memo sizing."""
 
 import collections
+import functools
 import json
 import math
 from pathlib import Path
@@ -15,6 +16,8 @@ from backtrack.cli import main
 from problems.knapsack import STRATEGIES, memo, prepare, solve_instance
 from problems.knapsack.generate import generate, generate_series, hard_profits
 from problems.knapsack.io import read_instances
+from problems.knapsack.multiplier import lambda_order
+from problems.knapsack.reduction import ratio_order
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "knapsack"
 SHARED = Path("/work/shared/data/knapsack/pisinger-hard")  # the full files, where this machine has them
@@ -168,3 +171,37 @@ def test_time_limit_bounds_the_preparation_too(capsys):
     main(["knapsack", str(DATA / "knapPI_14_50_1000.csv"), "--instance", "knapPI_14_50_1000_1", "--json", "--quiet"])
     record = json.loads(capsys.readouterr().out)
     assert record["status"] == "optimal" and 0 < record["prepare_s"] < 60
+
+
+def cross_product_order(profits, weights, indices, lam=None):
+    """Reference: the exact sort by integer cross products (ties by profit/weight, then index)."""
+
+    def compare(a, b):
+        diff = 0
+        if lam is not None:
+            diff = (profits[b] - lam) * weights[a] - (profits[a] - lam) * weights[b]
+        diff = diff or profits[b] * weights[a] - profits[a] * weights[b]
+        return diff or a - b
+
+    return sorted(indices, key=functools.cmp_to_key(compare))
+
+
+@pytest.mark.parametrize("kind", (1, 4, 9, 13, 16))
+def test_fast_ratio_sorts_match_the_cross_product_sort(kind):
+    for value_range in (1000, 10**6):
+        instance = generate(kind, 400, value_range, seed=kind)
+        p, w = instance.profits, instance.weights
+        indices = list(range(len(p)))[::-1]
+        assert ratio_order(p, w, indices) == cross_product_order(p, w, indices)
+        for lam in (-value_range // 10, 3, -value_range * value_range):
+            assert lambda_order(p, w, indices, lam) == cross_product_order(p, w, indices, lam)
+
+
+def test_ratio_sort_near_ties_beyond_float_precision():
+    # x/(x-1) and (x+1)/x differ by 1/(x(x-1)), below a double's resolution near 1: such items
+    # must go to the exact sort (the larger ratio comes first although its index is higher).
+    x = (1 << 40) + 11
+    p = [x + 1] + [1] * 70 + [x]
+    w = [x] + [1000] * 70 + [x - 1]
+    assert ratio_order(p, w, list(range(len(p))))[:2] == [len(p) - 1, 0]
+    assert ratio_order(p, w, list(range(len(p)))) == cross_product_order(p, w, list(range(len(p))))
