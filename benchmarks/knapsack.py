@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from backtrack import solve  # noqa: E402
 from problems.knapsack.generate import CLASSES, generate_series  # noqa: E402
 from problems.knapsack.io import read_instances  # noqa: E402
-from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare, search_strategy, solve_instance  # noqa: E402
+from problems.knapsack.preparation import prepare, solve_instance  # noqa: E402
+from problems.knapsack.strategies import DEFAULT_STRATEGY, STRATEGIES, search_strategy  # noqa: E402
 
 SHARED = Path("/work/shared/data/knapsack/pisinger-hard")
 

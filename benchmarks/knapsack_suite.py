@@ -121,7 +121,7 @@ def instances(sizes, files, per_size, groups=None):
                     )
                 )
         return found
-    from problems.knapsack.generate import CLASSES
+    from problems.knapsack.generate import KINDS as CLASSES
 
     kinds = [int(k) for k in groups] if groups else list(DEFAULT_CLASSES)
     unknown = [k for k in kinds if k not in CLASSES]

@@ -1,12 +1,15 @@
 """``backtrack knapsack FILE``: solve 0/1 knapsack instances; ``--generate`` writes new ones."""
 
+import time
+
 import click
 
 from backtrack.bidirectional import Bidirectional
 from backtrack.cli import InputError, pick_strategy, run_search, search_options
-from problems.knapsack.generate import CLASSES, generate_series
+from problems.knapsack.generate import KINDS, generate_series
 from problems.knapsack.io import format_pisinger, format_plain, read_instances
-from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare, search_strategy
+from problems.knapsack.preparation import prepare, search_time_left
+from problems.knapsack.strategies import DEFAULT_STRATEGY, STRATEGIES, search_strategy
 
 
 @click.command()
@@ -15,7 +18,7 @@ from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare, searc
 @click.option(
     "--generate",
     "kind",
-    type=click.Choice([str(k) for k in CLASSES]),
+    type=click.Choice([str(k) for k in KINDS]),
     help="write instances of Pisinger's class CLASS instead of solving (see below)",
 )
 @click.option("--n", "n_items", type=click.IntRange(min=1), default=100, show_default=True, help="items (--generate)")
@@ -51,14 +54,16 @@ def knapsack(
     '-' reads stdin. Every instance is solved in turn (one JSON line each with --json) unless
     --instance picks one; limits apply to each instance. The solution lists the chosen items,
     numbered from 0 in input order. When the file gives the optimum z, the output adds
-    known_optimum and matches_known.
+    known_optimum and matches_known. --time-limit bounds each instance's whole solve: its
+    preparation (reduction, core searches) and the search.
 
     \b
     --generate CLASS writes instances instead (no search), in Pisinger's format (without z):
       backtrack knapsack --generate 3 --n 1000 --range 10000 --seed 1 --count 5 --output s.csv
     CLASS: 1 uncorrelated, 2 weakly, 3 strongly, 4 inverse strongly, 5 almost strongly
-    correlated, 6 subset sum, 9 similar weights; instance i of --count S has capacity
-    i * sum(w) / (S + 1).
+    correlated, 6 subset sum, 9 similar weights; Pisinger's hard types 11-13 span(2,10) over
+    classes 1-3, 14 mstr(3R/10,2R/10,6), 15 pceil(3), 16 circle(2/3); instance i of --count S
+    has capacity max(i * sum(w) / (S + 1), max w).
     """
     if kind is not None:
         if file is not None:
@@ -77,10 +82,12 @@ def knapsack(
         if not instances:
             raise InputError(f"{file}: no instance named {instance_name!r}")
     for instance in instances:
+        started = time.perf_counter()
         try:
-            problem = prepare(instance, chosen.name, backend=backend)
+            problem = prepare(instance, chosen.name, backend=backend, time_limit=time_limit)
         except ValueError as error:
             raise InputError(f"{file}: {error}") from None
+        prepare_s = time.perf_counter() - started
         common = dict(
             problem_name="knapsack",
             instance_name=instance.name,
@@ -88,14 +95,14 @@ def knapsack(
             strategy=search_strategy(problem, chosen.name),
             goal=goal,
             backend=backend,
-            time_limit=time_limit,
+            time_limit=None if time_limit is None else search_time_left(time_limit, prepare_s),
             node_limit=node_limit,
             as_json=as_json,
             quiet=quiet,
             solution_json=problem.chosen_items,
             show_solution=_shower(instance, problem),
             value_name="profit",
-            extra=_extra(instance, problem),
+            extra=_extra(instance, problem, prepare_s),
         )
         if chosen.name == "bidirectional":
             run_search(search_class=Bidirectional, target=problem.capacity, **common)
@@ -103,11 +110,11 @@ def knapsack(
             run_search(**common)
 
 
-def _extra(instance, problem):
+def _extra(instance, problem, prepare_s):
     """JSON keys beyond the engine's: the file's optimum, and the work done while preparing."""
 
     def keys(result):
-        more = {"core_nodes": problem.core_nodes}
+        more = {"core_nodes": problem.core_nodes, "prepare_s": round(prepare_s, 6)}
         if instance.known_optimum is not None:
             more["known_optimum"] = instance.known_optimum
             more["matches_known"] = result.value == instance.known_optimum

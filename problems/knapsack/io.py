@@ -18,7 +18,7 @@ and lines starting with ``#`` are skipped in both. Any error names the file and 
 import re
 import sys
 
-from problems.knapsack.model import Instance
+from problems.knapsack.problem import Instance
 
 _INTEGER = re.compile(r"[0-9]+")
 SEPARATOR = "-----"

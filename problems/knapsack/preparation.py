@@ -1,0 +1,250 @@
+"""Preparation: from an :class:`Instance` to the :class:`Knapsack` value a strategy searches
+(reduction, the multiplier, incumbents, the memo's placement), and :func:`solve_instance`."""
+
+import math
+import time
+
+import numpy as np
+
+from problems.knapsack import memo
+from problems.knapsack.bounds import _plain_bound_sound
+from problems.knapsack.incumbents import CORE_ROUNDS, _core_incumbent, _few_counts_start, _improve, greedy
+from problems.knapsack.memo import PARETO_SLOTS_BESIDE_WINDOWS, _live_weights, _memo_windows
+from problems.knapsack.multiplier import _lagrange_safe
+from problems.knapsack.problem import BEST, CACHE_WIDTH, MAX_BIDIRECTIONAL, Knapsack, check_range
+from problems.knapsack.reduction import _cardinality, _lagrangian_reduce, _outwards, _reduce, ratio_order
+from problems.knapsack.strategies import DEFAULT_STRATEGY, LAYOUTS, STRATEGIES, search_strategy
+from problems.knapsack.units import _ratio_classes
+
+PROBE_NODES = 20_000  # node budget of the search that may make the core searches unnecessary
+# Items up to which the probe runs: it costs a second preparation, seconds at n = 10^5 (class 5,
+# R = 10^4: 9.3 s of preparation without the probe, 19.7 s with it, on a loaded machine).
+PROBE_MAX_ITEMS = 2000
+
+
+def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=None, backend="numba", time_limit=None):
+    """The :class:`Knapsack` value a strategy searches (see :func:`prepare_layout`). With core
+    searches (``combo``), the engine first searches the value prepared without them for up to
+    ``PROBE_NODES`` nodes: if that proves the optimum, the value is returned with the optimum
+    as its incumbent (the search then only repeats the proof, with that bound from the start);
+    otherwise its best solution is the hint of the full preparation. Core searches are a loss
+    on instances that a short search proves (Pisinger's hard set: 2-4x the whole solve at
+    n <= 100) and needed on others (class 5, n = 1000: unproven at 10 s without them), and the
+    probe tells them apart. Its nodes count as ``core_nodes``. Only up to ``PROBE_MAX_ITEMS``
+    items."""
+    layout = LAYOUTS[strategy_name]
+    if not (core_search and layout.get("lagrange")) or len(instance.profits) > PROBE_MAX_ITEMS:
+        return prepare_layout(instance, strategy_name, core_search, hint, backend, time_limit)
+    from backtrack import solve
+
+    started = time.perf_counter()
+    quick = prepare_layout(instance, strategy_name, False, hint, backend, time_limit)
+    left = None if time_limit is None else time_limit - (time.perf_counter() - started)
+    if left is not None and left <= 0:
+        return quick  # the limit is spent: no probe, no core searches
+    probe = solve(
+        quick,
+        search_strategy(quick, strategy_name),
+        "optimize",
+        node_limit=PROBE_NODES,
+        time_limit=left,
+        backend=backend,
+    )
+    if probe.status == "optimal" and probe.solution is not None:
+        return quick._replace(
+            start_value=int(probe.value),
+            start_choice=np.array(probe.solution, np.int64),
+            core_nodes=quick.core_nodes + probe.stats.nodes,
+        )
+    if probe.solution is not None:
+        hint = set(quick.chosen_items(probe.solution))
+    left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 1e-3)
+    full = prepare_layout(instance, strategy_name, True, hint, backend, left)
+    return full._replace(core_nodes=full.core_nodes + probe.stats.nodes)
+
+
+def prepare_layout(
+    instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=None, backend="numba", time_limit=None
+):
+    """Build the :class:`Knapsack` problem value a strategy searches (see ``LAYOUTS``).
+
+    Items that weigh nothing are taken and items heavier than the capacity left out before any
+    strategy runs. With ``reduce``, the root LP bound fixes every item whose other value cannot
+    beat the greedy incumbent (unless the incumbent itself has the other value). With
+    ``lagrange``, the incumbent is first improved by local search, the Lagrangian bound reduces
+    further, and (``core_search``) the engine searches core subproblems (:func:`_core_incumbent`)
+    for a better incumbent, after which both reductions run again. ``hint`` (a set of input
+    indices that fits) replaces the first incumbent if it is worth more. ``backend`` runs the core
+    searches; their nodes are reported in ``Knapsack.core_nodes``. ``time_limit`` (seconds) bounds
+    the core searches: none starts after it, and each stops at it.
+    """
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    check_range(instance)
+    layout = LAYOUTS[strategy_name]
+    p, w, capacity = instance.profits, instance.weights, instance.capacity
+    n = len(p)
+    if layout.get("keep_zero"):
+        if n > MAX_BIDIRECTIONAL:
+            raise ValueError(f"{instance.name}: bidirectional search takes up to {MAX_BIDIRECTIONAL} items, not {n}")
+        fixed_in = []
+        free = [j for j in range(n) if w[j] <= capacity]
+    else:
+        fixed_in = [j for j in range(n) if w[j] == 0]
+        free = [j for j in range(n) if 0 < w[j] <= capacity]
+    core_nodes = 0
+    order = ratio_order(p, w, free)
+    value, chosen = greedy(p, w, order, capacity)
+    lagrange = layout.get("lagrange", False) and bool(order)
+    if lagrange:
+        value, chosen = _improve(p, w, order, capacity, value, chosen)
+        value, chosen = _few_counts_start(p, w, order, capacity, value, chosen)
+    if hint is not None and layout["incumbent"]:
+        hinted = {j for j in hint if w[j] > 0}
+        if sum(w[j] for j in hinted) > capacity:
+            raise ValueError(f"{instance.name}: the hinted solution does not fit")
+        if sum(p[j] for j in hinted) > value:
+            value, chosen = sum(p[j] for j in hinted), hinted
+    lam = 0
+    fixed_profit = sum(p[j] for j in fixed_in)  # of the items fixed in so far; the zero weights' first
+    zero_profit = fixed_profit
+    for attempt in range(CORE_ROUNDS + 1):
+        if layout["reduce"] and order:
+            if lam != 0:
+                order = ratio_order(p, w, order)
+            target = value - (fixed_profit - zero_profit)  # the incumbent's free items
+            order, fixed_now = _reduce(p, w, order, capacity, target, chosen, rounded=lagrange)
+            fixed_in += fixed_now
+            fixed_profit += sum(p[j] for j in fixed_now)
+            capacity -= sum(w[j] for j in fixed_now)
+        lam = 0
+        if lagrange and order and _lagrange_safe(instance):
+            target = value - (fixed_profit - zero_profit)  # the incumbent's free items
+            order, fixed_now, lam = _lagrangian_reduce(p, w, order, capacity, target, chosen)
+            fixed_in += fixed_now
+            fixed_profit += sum(p[j] for j in fixed_now)
+            capacity -= sum(w[j] for j in fixed_now)
+        if attempt == CORE_ROUNDS or not (lagrange and core_search and order):
+            break
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        # A better incumbent from the engine on core subproblems, then reduce again with it.
+        target = value - (fixed_profit - zero_profit)
+        better, chosen, nodes = _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadline)
+        core_nodes += nodes
+        if better <= target:
+            break
+        value += better - target
+    base_profit = fixed_profit
+    start_value = value + zero_profit if layout["incumbent"] else -1
+    items = list(order)
+    if not items:
+        items = [-1]  # the engine needs a variable: a padding item worth nothing
+    m = len(items)
+    profit = np.array([p[j] if j >= 0 else 0 for j in items], np.int64)
+    weight = np.array([w[j] if j >= 0 else 0 for j in items], np.int64)
+    prefix_profit = np.concatenate(([0], np.cumsum(profit))).astype(np.int64)
+    prefix_weight = np.concatenate(([0], np.cumsum(weight))).astype(np.int64)
+    reduced = profit - lam
+    prefix_reduced = np.concatenate(([0], np.cumsum(reduced))).astype(np.int64)
+    positive = int(np.count_nonzero(reduced > 0)) if lam != 0 else m
+    if layout["core"]:
+        pivot = int(np.searchsorted(prefix_weight, capacity, side="right")) - 1  # items [0, pivot) fit
+        pivot = min(pivot, positive)
+        branch, lo_at, hi_at = _outwards(pivot, m)
+    else:
+        pivot = 0
+        branch = np.arange(m, dtype=np.int64)
+        lo_at = np.zeros(m + 1, np.int64)
+        hi_at = np.arange(m + 1, dtype=np.int64)
+    min_count, max_count = _cardinality(profit, weight, capacity, start_value - base_profit)
+    class_start, class_end, unit_profit, unit_weight = _ratio_classes(profit, weight, lagrange and lam == 0)
+    lam_count = max_count if lam >= 0 else min_count
+    plain_too = _plain_bound_sound(lam, profit, weight)
+    if layout["memo"]:
+        live_low, live_high = _live_weights(
+            prefix_weight,
+            prefix_reduced,
+            positive,
+            lo_at,
+            hi_at,
+            capacity,
+            start_value - base_profit - lam * lam_count,
+            (prefix_profit, start_value - base_profit) if plain_too else None,
+        )
+        memo_length, memo_low = _memo_windows(live_low, live_high)
+        slots = max(1, min(memo.PARETO_ENTRIES // (m + 1), 1 << 16))
+        if (memo_length == live_high - live_low + 1).all():
+            slots = min(slots, PARETO_SLOTS_BESIDE_WINDOWS)
+    else:
+        memo_length, memo_low = np.ones(m + 1, np.int64), np.zeros(m + 1, np.int64)
+        slots = 1
+    pool = np.array([[0, 0, 0, 0]], np.int64)  # memo_index's last row: the pool's next free entry
+    # Profits in 32 bits when every state's fits: half the memory the windows' random reads touch
+    # (17-28 % faster on Pisinger's type 16, n = 1000).
+    small = np.iinfo(np.int32).max
+    memo_dtype = np.int32 if base_profit + int(profit.sum()) < small else np.int64
+    list_dtype = np.int32 if memo_dtype == np.int32 and int(weight.sum()) < small else np.int64
+    start_choice = np.array([1 if j in chosen else 0 for j in items], np.int64)
+    return Knapsack(
+        profit=profit,
+        weight=weight,
+        item=np.array(items, np.int64),
+        prefix_profit=prefix_profit,
+        prefix_weight=prefix_weight,
+        branch=branch,
+        lo_at=lo_at,
+        hi_at=hi_at,
+        pivot=pivot,
+        capacity=capacity,
+        base_profit=base_profit,
+        fixed_in=np.array(sorted(fixed_in), np.int64),
+        min_count=min_count,
+        max_count=max_count,
+        scratch=np.full(BEST + 1 + 2 * CACHE_WIDTH * (m + 1), -1, np.int64),  # see space()
+        memo_lists=np.zeros((2, m + 1, slots), list_dtype),
+        memo_index=np.concatenate(
+            (np.stack([np.zeros(m + 1, np.int64), np.full(m + 1, -1), memo_length, memo_low], axis=1), pool)
+        ),
+        memo_best=np.empty(int(memo_length.sum()), memo_dtype),  # each window cleared when taken
+        start_value=start_value,
+        start_choice=start_choice if start_value >= 0 else np.zeros(0, np.int64),
+        lam=lam,
+        lam_count=lam_count,
+        reduced=reduced.astype(np.int64),
+        prefix_reduced=prefix_reduced,
+        positive=positive,
+        profit_gcd=math.gcd(*(int(x) for x in profit)) or 1 if lagrange else 1,
+        class_start=class_start,
+        class_end=class_end,
+        unit_profit=unit_profit,
+        unit_weight=unit_weight,
+        core_nodes=core_nodes,
+    )
+
+
+def solve_instance(instance, strategy_name=DEFAULT_STRATEGY, **options):
+    """Prepare and solve ``instance``; return (result, chosen input indices or None).
+
+    ``options`` are those of :class:`backtrack.Search` (backend, time_limit, node_limit, ...);
+    ``time_limit`` bounds the whole solve, preparation included.
+    """
+    from backtrack import solve
+    from backtrack.bidirectional import solve_bidirectional
+
+    started = time.perf_counter()
+    time_limit = options.get("time_limit")
+    problem = prepare(instance, strategy_name, backend=options.get("backend", "numba"), time_limit=time_limit)
+    if time_limit is not None:
+        options["time_limit"] = search_time_left(time_limit, time.perf_counter() - started)
+    if strategy_name == "bidirectional":
+        result = solve_bidirectional(problem, STRATEGIES[strategy_name], "optimize", target=problem.capacity, **options)
+    else:
+        result = solve(problem, search_strategy(problem, strategy_name), "optimize", **options)
+    chosen = problem.chosen_items(result.solution) if result.solution is not None else None
+    return result, chosen
+
+
+def search_time_left(time_limit, prepare_s):
+    """What a whole-solve ``time_limit`` leaves the search after ``prepare_s`` seconds of
+    preparation; a search always gets a moment (one slice) to report the incumbent."""
+    return max(time_limit - prepare_s, 1e-3)

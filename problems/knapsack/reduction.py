@@ -1,0 +1,158 @@
+"""Root reduction: items fixed by the LP bound (:func:`_reduce`) or the Lagrangian one
+(:func:`_lagrangian_reduce`), the ratio order and the branching order outwards from the break
+item, and the cardinality range of a better solution."""
+
+import math
+from functools import cmp_to_key
+
+import numpy as np
+
+from problems.knapsack.multiplier import _choose_lambda, by_ratios, lambda_order
+
+
+def ratio_order(profits, weights, indices):
+    """``indices`` sorted by decreasing profit/weight, exactly (integer cross products, or float
+    quotients where they are exact: :func:`by_ratios`), ties by index."""
+    if len(profits) > 64:
+        fast = by_ratios((profits,), weights, indices)
+        if fast is not None:
+            return fast
+
+    def compare(a, b):
+        diff = profits[b] * weights[a] - profits[a] * weights[b]
+        return diff if diff != 0 else a - b
+
+    return sorted(indices, key=cmp_to_key(compare))
+
+
+def _lp_without(p, w, pp, pw, idx, cap):
+    """LP bounds (int64 arrays) of the sorted items without position ``idx[i]`` and capacity ``cap[i]``."""
+    m = len(p)
+    before = pw[idx]  # the items ahead of idx
+    breaks_before = cap < before
+    k = np.where(
+        breaks_before,
+        np.searchsorted(pw, cap, side="right") - 1,
+        np.searchsorted(pw, cap + w[idx], side="right") - 1,  # prefix sums shift by w[idx] after idx
+    )
+    used = np.where(breaks_before, pw[k], pw[k] - w[idx])
+    gain = np.where(breaks_before, pp[k], pp[k] - p[idx])
+    at = np.minimum(k, m - 1)
+    return gain + np.where(k < m, (cap - used) * p[at] // w[at], 0)
+
+
+def _reduce(p, w, order, capacity, value, chosen, rounded=False):
+    """Root reduction: (free items in ratio order, items fixed in). Items fixed out are dropped.
+
+    An item the greedy solution takes is fixed in when the LP bound without it cannot beat the
+    greedy value; an item it leaves is fixed out when the LP bound with it cannot. With
+    ``rounded``, bounds are first rounded down to multiples of the gcd of the profits.
+    """
+    items = np.asarray(order, np.int64)
+    ps = np.asarray(p, np.int64)[items]
+    ws = np.asarray(w, np.int64)[items]
+    pp = np.concatenate(([0], np.cumsum(ps))).astype(np.int64)
+    pw = np.concatenate(([0], np.cumsum(ws))).astype(np.int64)
+    idx = np.arange(len(order))
+    taken = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
+    without = _lp_without(ps, ws, pp, pw, idx, np.full(len(order), capacity, np.int64))
+    forced = ps + _lp_without(ps, ws, pp, pw, idx, capacity - ws)
+    g = math.gcd(*(int(x) for x in ps)) if rounded else 1
+    if g > 1:
+        without = without // g * g
+        forced = forced // g * g
+    fix_in = taken & (without <= value)
+    fix_out = ~taken & (forced <= value)
+    return items[~(fix_in | fix_out)].tolist(), items[fix_in].tolist()
+
+
+def _outwards(pivot, m):
+    """Branching order from the break item outwards: pivot, pivot-1, pivot+1, pivot-2, ..."""
+    branch = []
+    lo_at = [pivot]
+    hi_at = [pivot]
+    lo, hi = pivot, pivot
+    while lo > 0 or hi < m:
+        if hi < m and (hi - pivot <= pivot - lo or lo == 0):
+            branch.append(hi)
+            hi += 1
+        else:
+            lo -= 1
+            branch.append(lo)
+        lo_at.append(lo)
+        hi_at.append(hi)
+    return np.array(branch, np.int64), np.array(lo_at, np.int64), np.array(hi_at, np.int64)
+
+
+def _cardinality(profit, weight, capacity, start_value):
+    """(min, max) number of free items of a solution better than ``start_value``: at most as
+    many as the lightest items that fit, at least as many as the most profitable ones needed."""
+    m = len(profit)
+    lightest = np.cumsum(np.sort(weight))
+    max_count = int(np.searchsorted(lightest, capacity, side="right"))
+    if start_value < 0:
+        return 0, max_count
+    richest = np.cumsum(np.sort(profit)[::-1])
+    min_count = int(np.searchsorted(richest, start_value, side="right")) + 1  # sum must exceed start
+    return min(min_count, m + 1), max_count
+
+
+def _lp_at(r, w, pr, pw, cap):
+    """LP bounds (int64 array) of all the sorted items ``r``/``w`` at each capacity ``cap[i]``."""
+    m = len(r)
+    if m == 0:
+        return np.zeros(len(cap), np.int64)
+    k = np.searchsorted(pw, cap, side="right") - 1
+    at = np.minimum(k, m - 1)
+    return pr[k] + np.where(k < m, (cap - pw[k]) * r[at] // w[at], 0)
+
+
+def _lagrangian_reduce(p, w, order, capacity, target, chosen, rounds=4):
+    """Root reduction with the Lagrangian bound, repeated while it fixes items: (free items in
+    lam order, items fixed in, lam). ``target`` is the incumbent's profit over ``order``'s items;
+    items fixed out are dropped."""
+    fixed = []
+    lam = 0
+    for _ in range(rounds):
+        if not order:
+            return order, fixed, 0
+        ps = np.array([p[j] for j in order], np.int64)
+        ws = np.array([w[j] for j in order], np.int64)
+        min_count, max_count = _cardinality(ps, ws, capacity, target)
+        lam = _choose_lambda(ps, ws, capacity, min_count, max_count)
+        if lam == 0:
+            return ratio_order(p, w, order), fixed, 0
+        order = lambda_order(p, w, order, lam)
+        ps = np.array([p[j] for j in order], np.int64)
+        ws = np.array([w[j] for j in order], np.int64)
+        rs = ps - lam
+        count = max_count if lam >= 0 else min_count
+        m = len(order)
+        positive = int(np.count_nonzero(rs > 0))  # the first ones in lam order
+        rp, wp = rs[:positive], ws[:positive]
+        pr = np.concatenate(([0], np.cumsum(rp))).astype(np.int64)
+        pw = np.concatenate(([0], np.cumsum(wp))).astype(np.int64)
+        room = np.maximum(capacity - ws, 0)
+        without = np.full(m, _lp_at(rp, wp, pr, pw, np.array([capacity]))[0], np.int64)
+        forced = rs + _lp_at(rp, wp, pr, pw, room)
+        if positive:
+            idx = np.arange(positive)
+            without[:positive] = _lp_without(rp, wp, pr, pw, idx, np.full(positive, capacity, np.int64))
+            forced[:positive] = rp + _lp_without(rp, wp, pr, pw, idx, room[:positive])
+        taken = np.array([j in chosen for j in order], bool)
+        without += lam * count
+        forced += lam * count
+        g = math.gcd(*(int(x) for x in ps))
+        if g > 1:  # every solution over these items is worth a multiple of g
+            without = without // g * g
+            forced = forced // g * g
+        fix_in = taken & (without <= target)
+        fix_out = ~taken & ((forced <= target) | (ws > capacity))
+        if not (fix_in.any() or fix_out.any()):
+            break
+        now_in = [j for j, a in zip(order, fix_in, strict=True) if a]
+        fixed += now_in
+        capacity -= sum(w[j] for j in now_in)
+        target -= sum(p[j] for j in now_in)
+        order = [j for j, a, b in zip(order, fix_in, fix_out, strict=True) if not (a or b)]
+    return order, fixed, lam
