@@ -15,7 +15,7 @@ import click
 
 import backtrack
 from backtrack.parallel import ParallelCount
-from backtrack.solver import Search
+from backtrack.solver import DEFAULT_TRACE_LIMIT, Search
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -104,12 +104,66 @@ def search_options(goals, default_goal, strategies=None):
                 else []
             ),
             click.option("--quiet", is_flag=True, help="no progress reports on stderr"),
+            *_TRACE_OPTIONS,
         ]
+        command = _taking_trace_options(command)
         for option in reversed(options):
             command = option(command)
         return command
 
     return decorate
+
+
+# --trace / --trace-limit reach run_search through the click context, so problem commands need not
+# pass them on; a command that never calls run_search (e.g. a DP) refuses them.
+_TRACE_KEY = "backtrack.trace"
+_TRACE_OPTIONS = [
+    click.option(
+        "--trace",
+        "trace_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="record the search tree in FILE (CP-Profiler's SQLite format; draw it with `backtrack tree`)",
+    ),
+    click.option(
+        "--trace-limit",
+        type=click.IntRange(min=1),
+        default=DEFAULT_TRACE_LIMIT,
+        show_default=True,
+        help="stop recording after this many nodes (the search goes on)",
+    ),
+]
+
+
+def _taking_trace_options(command):
+    @functools.wraps(command)
+    def wrapper(*args, trace_path, trace_limit, **kwargs):
+        ctx = click.get_current_context()
+        ctx.meta[_TRACE_KEY] = {"path": trace_path, "limit": trace_limit, "used": False}
+        outcome = command(*args, **kwargs)
+        if trace_path is not None and not ctx.meta[_TRACE_KEY]["used"]:
+            raise InputError("--trace records a depth-first search; this strategy has no search tree to record")
+        return outcome
+
+    return wrapper
+
+
+def _trace_request(strategy, workers, search_class):
+    """The trace options of the current command for :class:`Search`, or {} (refused where unsupported)."""
+    ctx = click.get_current_context(silent=True)
+    request = ctx.meta.get(_TRACE_KEY) if ctx is not None else None
+    if not request or request["path"] is None:
+        return {}
+    request["used"] = True
+    if workers > 1:
+        raise InputError("--trace records one process's search: drop --workers (parallel runs are not traced yet)")
+    if search_class is not Search:
+        raise InputError(f"--trace records a depth-first search, not {strategy.name}; pick one with --strategy")
+
+    def say_limit(limit):
+        click.echo(f"trace: recorded the first {limit} nodes (--trace-limit); the search goes on unrecorded", err=True)
+
+    return {"trace": request["path"], "trace_limit": request["limit"], "on_trace_limit": say_limit}
 
 
 def pick_strategy(strategies, name, default_name, list_only):
@@ -217,6 +271,9 @@ def run_search(
     go to it (e.g. ``restarts``, or ``target`` and ``low_memory`` for a bidirectional search).
     ``workers`` > 1 counts in that many processes (:class:`backtrack.parallel.ParallelCount`).
     """
+    trace_options = _trace_request(strategy, workers, search_class)
+    if trace_options:
+        search_options = {**search_options, **trace_options, "trace_meta": {"instance": instance_name}}
     if workers > 1:
         if goal != "count":
             raise InputError("--workers shares out a count: use it with --count")
@@ -306,7 +363,7 @@ class _ProblemGroup(click.Group):
     def _commands(self):
         from problems import COMMANDS
 
-        return {**COMMANDS, "bench": "benchmarks.cli:bench"}
+        return {**COMMANDS, "bench": "benchmarks.cli:bench", "tree": "backtrack.viz.command:tree"}
 
     def list_commands(self, ctx):
         return sorted(self._commands())

@@ -52,15 +52,23 @@ class Strategy:
     ``Strategy("forward-checking", Queens, is_feasible=..., propagate=...)``; hooks not given keep
     their neutral defaults (see :mod:`backtrack.hooks`). Hook functions are plain Python that
     numba can compile; helper functions they call must be decorated with :func:`backtrack.jitable`.
+    ``leaves_out`` names what the values that ``value_bits`` / ``order_values`` leave out of a
+    domain stand for, in the statistics' ``not_offered`` counts: ``"feasibility"`` (values that
+    would be cut, e.g. attacked columns), ``"symmetry"`` or ``"ordering"`` (the default).
     """
 
-    def __init__(self, name, problem_type, *, description="", uses_domains=None, **hook_functions):
+    def __init__(
+        self, name, problem_type, *, description="", uses_domains=None, leaves_out="ordering", **hook_functions
+    ):
         unknown = set(hook_functions) - set(HOOK_NAMES)
         if unknown:
             raise TypeError(f"unknown hook(s) {sorted(unknown)}; hooks are {', '.join(HOOK_NAMES)}")
         if "value_bits" in hook_functions and "order_values" in hook_functions:
             raise TypeError("give order_values or value_bits, not both: both say which values to try")
+        if leaves_out not in ("feasibility", "symmetry", "ordering"):
+            raise ValueError(f"leaves_out must be feasibility, symmetry or ordering, not {leaves_out!r}")
         self.name = name
+        self.leaves_out = leaves_out
         self.problem_type = problem_type
         self.description = description
         self.custom = {k: v for k, v in hook_functions.items() if v is not None}

@@ -42,6 +42,10 @@ class Queens(NamedTuple):
         # State row: occupied columns, left diagonals, right diagonals (bitboard strategies).
         return Space(n_vars=self.n, n_values=self.n, state=np.zeros(3, np.int64))
 
+    def decision_label(self, var, value):
+        """A decision in the board's terms, for search traces."""
+        return f"row {var} = col {value}"
+
 
 # ---------------------------------------------------------------- shared hooks
 
@@ -374,6 +378,7 @@ STRATEGIES = {
             apply=place_on_masks,
             value_bits=free_columns,
             weight=mirror_weight,
+            leaves_out="feasibility",
             description="bit masks of columns and diagonals",
         ),
         Strategy(
@@ -384,6 +389,7 @@ STRATEGIES = {
             value_bits=canonical_free_columns,
             accept=smallest_of_class,
             weight=class_size,
+            leaves_out="symmetry",
             description="bitboard over one board per class of the 8 symmetries, weighted (count only)",
         ),
     )
