@@ -82,7 +82,8 @@ ST_MAX_DEPTH = 6
 # Values a level does not offer, against its variable's initial domain (the unpruned tree's level):
 ST_NOT_OFFERED_DOMAIN = 7  # removed from the domain by propagation before the level opened
 ST_NOT_OFFERED_VALUES = 8  # in the domain, but left out by value_bits / order_values
-ST_SIZE = 9
+ST_NOT_OFFERED_SYMMETRY = 9  # left out by value_bits but offered by plain_value_bits (symmetry breaking)
+ST_SIZE = 10
 
 
 class SearchArrays(NamedTuple):
@@ -148,6 +149,7 @@ def run_slice(strategy, problem, s, goal, budget):
     deepest = np.uint64(stats[ST_MAX_DEPTH])
     not_in_domain = stats[ST_NOT_OFFERED_DOMAIN]
     left_out = stats[ST_NOT_OFFERED_VALUES]
+    skipped = stats[ST_NOT_OFFERED_SYMMETRY]
     tr = s.trace
     count = ctl[CTL_COUNT]
     event = EV_BUDGET
@@ -180,8 +182,16 @@ def run_slice(strategy, problem, s, goal, budget):
                     )
                 # What this level does not offer, against the variable's initial domain (one
                 # count per level, not per node).
+                symmetric = 0
                 if hooks.has_value_bits(strategy):
                     offered = popcount(levels[depth, LV_COUNT])
+                    if hooks.has_plain_value_bits(strategy):
+                        plain = popcount(
+                            hooks.plain_value_bits(strategy, problem, states[depth], s.domains, assign, var)
+                        )
+                        symmetric = plain - offered
+                        skipped += symmetric
+                        offered = plain
                 else:
                     offered = levels[depth, LV_COUNT]
                 full = s.initial_sizes[np.uint64(var)]
@@ -189,10 +199,10 @@ def run_slice(strategy, problem, s, goal, budget):
                     size = dom_size(s.domains, var)
                     not_in_domain += full - size
                     left_out += size - offered
-                    trace.record_level(tr, full - size, size - offered)
+                    trace.record_level(tr, full - size, size - offered, symmetric)
                 else:
                     left_out += full - offered
-                    trace.record_level(tr, 0, full - offered)
+                    trace.record_level(tr, 0, full - offered, symmetric)
             levels[depth, LV_VAR] = var
             if not hooks.has_value_bits(strategy):
                 levels[depth, LV_NEXT] = 0
@@ -336,6 +346,7 @@ def run_slice(strategy, problem, s, goal, budget):
     stats[ST_MAX_DEPTH] = np.int64(deepest)
     stats[ST_NOT_OFFERED_DOMAIN] = not_in_domain
     stats[ST_NOT_OFFERED_VALUES] = left_out
+    stats[ST_NOT_OFFERED_SYMMETRY] = skipped
     return event
 
 

@@ -30,6 +30,7 @@ class Stats:
     max_depth: int = 0
     time_s: float = 0.0
     compile_s: float = 0.0
+    unpruned_nodes: int | None = None  # nodes of the tree without any pruning (None: domains differ in size)
 
     def as_dict(self):
         return {
@@ -40,6 +41,7 @@ class Stats:
             "max_depth": self.max_depth,
             "time_s": round(self.time_s, 6),
             "compile_s": round(self.compile_s, 6),
+            "unpruned_nodes": self.unpruned_nodes,
         }
 
 
@@ -320,6 +322,8 @@ class Search(Streaming):
         stats.not_offered = dict.fromkeys(NOT_OFFERED_KINDS, 0)
         stats.not_offered["propagation"] += int(raw[search.ST_NOT_OFFERED_DOMAIN])
         stats.not_offered[self.strategy.leaves_out] += int(raw[search.ST_NOT_OFFERED_VALUES])
+        stats.not_offered["symmetry"] += int(raw[search.ST_NOT_OFFERED_SYMMETRY])
+        stats.unpruned_nodes = unpruned_nodes(a.initial_sizes) if not len(self.prefix) else None
         stats.solutions = int(raw[search.ST_SOLUTIONS])
         stats.max_depth = int(raw[search.ST_MAX_DEPTH])
         has_solution = bool(a.best[0] >= 0) if self.goal != "count" else False
@@ -351,6 +355,15 @@ class Search(Streaming):
         A solution is a list of values, one per variable; ``self.result`` is set at the end.
         """
         yield from self._events()
+
+
+def unpruned_nodes(initial_sizes):
+    """Nodes of the unpruned tree when every variable starts with k values: k + k^2 + ... + k^n."""
+    sizes = {int(size) for size in initial_sizes}
+    if len(sizes) != 1:
+        return None
+    k, n = sizes.pop(), len(initial_sizes)
+    return n if k == 1 else k * (k**n - 1) // (k - 1)
 
 
 class _TraceRecorder:

@@ -17,7 +17,7 @@ from backtrack.hooks import DEFAULTS, HOOK_NAMES, StrategyType
 
 _ENGINE_DIR = Path(__file__).resolve().parent
 # The modules whose code is compiled into the engine: editing one must invalidate the cache.
-_COMPILED_MODULES = ("bits.py", "domains.py", "heuristics.py", "hooks.py", "search.py", "strategy.py")
+_COMPILED_MODULES = ("bits.py", "domains.py", "heuristics.py", "hooks.py", "search.py", "strategy.py", "trace.py")
 _registered_functions = set()
 
 
@@ -54,7 +54,9 @@ class Strategy:
     numba can compile; helper functions they call must be decorated with :func:`backtrack.jitable`.
     ``leaves_out`` names what the values that ``value_bits`` / ``order_values`` leave out of a
     domain stand for, in the statistics' ``not_offered`` counts: ``"feasibility"`` (values that
-    would be cut, e.g. attacked columns), ``"symmetry"`` or ``"ordering"`` (the default).
+    would be cut, e.g. attacked columns), ``"symmetry"`` or ``"ordering"`` (the default). With the
+    ``plain_value_bits`` hook (the values a level would offer without symmetry breaking), the
+    values ``value_bits`` leaves out of those count as ``"symmetry"``, the rest as ``leaves_out``.
     """
 
     def __init__(
@@ -81,6 +83,9 @@ class Strategy:
         self.has_bound = "bound" in self.custom
         self.has_decision_bound = "decision_bound" in self.custom
         self.has_value_bits = "value_bits" in self.custom
+        self.has_plain_value_bits = "plain_value_bits" in self.custom
+        if self.has_plain_value_bits and not self.has_value_bits:
+            raise TypeError("plain_value_bits refines the not-offered counts of value_bits: give value_bits too")
         self.uses_domains = "propagate" in self.custom if uses_domains is None else bool(uses_domains)
         self.digest = _digest(self)
         owner = f"{problem_type.__module__}.{problem_type.__qualname__}"
@@ -151,7 +156,13 @@ def _digest(strategy):
     for path in engine_files:
         h.update(path.read_bytes())
     seen = {str(path) for path in engine_files}
-    flags = (strategy.uses_domains, strategy.has_bound, strategy.has_decision_bound, strategy.has_value_bits)
+    flags = (
+        strategy.uses_domains,
+        strategy.has_bound,
+        strategy.has_decision_bound,
+        strategy.has_value_bits,
+        strategy.has_plain_value_bits,
+    )
     h.update(f"{strategy.name}|{flags}".encode())
     for hook_name in sorted(strategy.custom):
         h.update(hook_name.encode())

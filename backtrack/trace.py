@@ -55,7 +55,8 @@ R_INCUMBENT = 7  # the incumbent's objective when a bound cut it (R_HAS_INCUMBEN
 R_HAS_INCUMBENT = 8
 R_NOT_OFFERED_DOMAIN = 9  # of the level below this node: values propagation removed from the domain
 R_NOT_OFFERED_VALUES = 10  # of the level below: domain values the value hook left out
-R_SIZE = 11
+R_NOT_OFFERED_SYMMETRY = 11  # of the level below: values plain_value_bits offers and value_bits does not
+R_SIZE = 12
 
 # Slots of TraceBuffer.ctl.
 TC_USED = 0  # rows written since the driver last emptied the buffer
@@ -114,6 +115,7 @@ def _record_node(trace, depth, var, value, outcome, incumbent, has_incumbent):
     row[R_HAS_INCUMBENT] = has_incumbent
     row[R_NOT_OFFERED_DOMAIN] = 0
     row[R_NOT_OFFERED_VALUES] = 0
+    row[R_NOT_OFFERED_SYMMETRY] = 0
     trace.kids[depth] += 1
     if outcome == OUT_EXPANDED:
         trace.path[depth + 1] = node
@@ -124,12 +126,13 @@ def _record_node(trace, depth, var, value, outcome, incumbent, has_incumbent):
 
 
 @register_jitable
-def _record_level(trace, not_in_domain, left_out):
+def _record_level(trace, not_in_domain, left_out, symmetric):
     if trace.ctl[TC_ON] == 0 or trace.ctl[TC_LAST] < 0:
         return
     row = trace.rows[trace.ctl[TC_LAST]]
     row[R_NOT_OFFERED_DOMAIN] = not_in_domain
     row[R_NOT_OFFERED_VALUES] = left_out
+    row[R_NOT_OFFERED_SYMMETRY] = symmetric
     trace.ctl[TC_LAST] = -1
 
 
@@ -153,18 +156,18 @@ def _record_node_compiled(trace, depth, var, value, outcome, incumbent, has_incu
     )
 
 
-def record_level(trace, not_in_domain, left_out):
+def record_level(trace, not_in_domain, left_out, symmetric):
     """Record on the node just expanded how many values its level does not offer."""
     if len(trace) == 0:
         return
-    _record_level(trace, not_in_domain, left_out)
+    _record_level(trace, not_in_domain, left_out, symmetric)
 
 
 @overload(record_level, inline="always")
-def _record_level_compiled(trace, not_in_domain, left_out):
+def _record_level_compiled(trace, not_in_domain, left_out, symmetric):
     if _untraced(trace):
-        return lambda trace, not_in_domain, left_out: None
-    return lambda trace, not_in_domain, left_out: _record_level(trace, not_in_domain, left_out)
+        return lambda trace, not_in_domain, left_out, symmetric: None
+    return lambda trace, not_in_domain, left_out, symmetric: _record_level(trace, not_in_domain, left_out, symmetric)
 
 
 def is_traced(trace):

@@ -94,6 +94,8 @@ class TraceWriter:
                 not_offered["propagation"] = row[tr.R_NOT_OFFERED_DOMAIN]
             if row[tr.R_NOT_OFFERED_VALUES]:
                 not_offered[self.leaves_out] = row[tr.R_NOT_OFFERED_VALUES]
+            if row[tr.R_NOT_OFFERED_SYMMETRY]:
+                not_offered["symmetry"] = not_offered.get("symmetry", 0) + row[tr.R_NOT_OFFERED_SYMMETRY]
             if not_offered:
                 info["not_offered"] = not_offered
             nodes.append((node, row[tr.R_PARENT], row[tr.R_ALTERNATIVE], STATUS_OF[outcome], label[:256]))

@@ -162,6 +162,14 @@ def free_columns(problem, state, domains, assign, var):
 
 
 @jitable
+def attack_free_columns(problem, state, domains, assign, var):
+    """Columns attacked by no queen (a bit word), before any symmetry breaking: what the
+    not-offered counts compare ``free_columns`` and ``canonical_free_columns`` with."""
+    full = (np.int64(1) << problem.n) - 1
+    return ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
+
+
+@jitable
 def place_on_masks(problem, state, var, value):
     """Occupy the column and both diagonals, shifted to the next row."""
     bit = np.int64(1) << value
@@ -377,6 +385,7 @@ STRATEGIES = {
             select_variable=row_by_depth,
             apply=place_on_masks,
             value_bits=free_columns,
+            plain_value_bits=attack_free_columns,
             weight=mirror_weight,
             leaves_out="feasibility",
             description="bit masks of columns and diagonals",
@@ -387,9 +396,10 @@ STRATEGIES = {
             select_variable=row_by_depth,
             apply=place_on_masks,
             value_bits=canonical_free_columns,
+            plain_value_bits=attack_free_columns,
             accept=smallest_of_class,
             weight=class_size,
-            leaves_out="symmetry",
+            leaves_out="feasibility",
             description="bitboard over one board per class of the 8 symmetries, weighted (count only)",
         ),
     )
