@@ -103,7 +103,8 @@ def _draw_tree(ax, trace, layout, unit):
             zorder=3,
         )
     for node, (count, kinds) in layout.collapsed.items():
-        main = max(kinds, key=kinds.get) if kinds else "feasibility"
+        cuts = {k: v for k, v in kinds.items() if k not in ("expanded", "root")}
+        main = max(cuts, key=cuts.get) if cuts else "rejected"  # coloured by the kind that cut most in it
         half = 0.45
         ax.add_patch(
             Polygon(
@@ -115,7 +116,7 @@ def _draw_tree(ax, trace, layout, unit):
                 zorder=2,
             )
         )
-        ax.text(x[node], y[node] + 0.85, str(count), ha="center", va="top", fontsize=5, color="#333333")
+        ax.text(x[node], y[node] + 0.88, str(count), ha="center", va="top", fontsize=5.5, rotation=90, color="#333333")
     if points <= GHOST_BUDGET:
         for node in layout.nodes:
             missing = trace.info[node].get("not_offered")
