@@ -114,6 +114,8 @@ def test_bad_trace_files_give_one_line_and_status_2(traces, tmp_path, capsys):
         status, out, err = run_main(capsys, "tree", path, "--out", tmp_path / "x.png")
         assert status == 2, why
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, why
+        if why == "not ours":
+            assert "not a backtrack trace" in err
 
 
 def test_bad_outputs_give_one_line_and_status_2(traces, tmp_path, capsys):

@@ -35,5 +35,7 @@ def test_the_pages_pictures_exist_and_the_readme_links_the_page():
 def test_savings_and_visits_make_the_unpruned_tree(fresh):
     for rows in fresh.values():
         for name, _, record, saved, _ in rows:
-            if saved is not None:
-                assert record["stats"]["nodes"] + sum(saved.values()) == record["stats"]["unpruned_nodes"], name
+            if name == "bidirectional":
+                continue  # not traced: no tree to count
+            assert saved is not None, name  # savings() refuses a count that does not add up
+            assert record["stats"]["nodes"] + sum(saved.values()) == record["stats"]["unpruned_nodes"], name
