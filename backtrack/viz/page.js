@@ -63,7 +63,7 @@ function draw() {
   const box = document.getElementById("trees");
   box.innerHTML = "";
   const tip = document.getElementById("tip");
-  const depth = Math.max(...DATA.traces.map(t => Math.max(...t.depth)));
+  const depth = DATA.traces.reduce((m, t) => t.depth.reduce((a, b) => Math.max(a, b), m), 0);
   let shownCount = 0;
   DATA.traces.forEach((t, index) => {
     const {x, order, width} = layout(t);
