@@ -90,7 +90,7 @@ def test_queens_trace_follows_cp_profiler_and_matches_stats(tmp_path, name):
 def test_every_node_of_the_unpruned_tree_is_visited_cut_or_not_offered(tmp_path, name):
     # The unpruned tree of n-queens has sum(n^d) nodes; each one is either visited, or below a
     # visited cut node, or is (or is below) a value a level did not offer. Independent of the engine.
-    n = 6
+    n = 5
     problem = build(n, name, "count")
     result, trace, _ = traced(tmp_path, problem, QUEENS[name], "count", "python")
     accounted = result.stats.nodes
