@@ -15,7 +15,7 @@ import click
 
 import backtrack
 from backtrack.parallel import ParallelSearch
-from backtrack.solver import Search
+from backtrack.solver import DEFAULT_TRACE_LIMIT, Search
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -92,7 +92,9 @@ def search_options(goals, default_goal, strategies=None):
             click.option("--json", "as_json", is_flag=True, help="one JSON object per line on stdout"),
             *parallel_options(goals),
             click.option("--quiet", is_flag=True, help="no progress reports on stderr"),
+            *_TRACE_OPTIONS,
         ]
+        command = _taking_trace_options(command)
         for option in reversed(options):
             command = option(command)
         return command
@@ -161,6 +163,61 @@ def parallel_requested():
     if given["workers"] == 1 and not given.get("scheduler") and not given.get("checkpoint"):
         return None
     return given
+
+
+# --trace / --trace-limit reach run_search through the click context, so problem commands need not
+# pass them on; a command that never calls run_search (e.g. a DP) refuses them.
+_TRACE_KEY = "backtrack.trace"
+_TRACE_OPTIONS = [
+    click.option(
+        "--trace",
+        "trace_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="record the search tree in FILE (CP-Profiler's SQLite format; draw it with `backtrack tree`)",
+    ),
+    click.option(
+        "--trace-limit",
+        type=click.IntRange(min=1),
+        default=DEFAULT_TRACE_LIMIT,
+        show_default=True,
+        help="stop recording after this many nodes (the search goes on)",
+    ),
+]
+
+
+def _taking_trace_options(command):
+    @functools.wraps(command)
+    def wrapper(*args, trace_path, trace_limit, **kwargs):
+        ctx = click.get_current_context()
+        ctx.meta[_TRACE_KEY] = {"path": trace_path, "limit": trace_limit, "used": False}
+        outcome = command(*args, **kwargs)
+        if trace_path is not None and not ctx.meta[_TRACE_KEY]["used"]:
+            raise InputError("--trace records a depth-first search; this strategy has no search tree to record")
+        return outcome
+
+    return wrapper
+
+
+def _trace_request(strategy, parallel, search_class):
+    """The trace options of the current command for :class:`Search`, or {} (refused where unsupported)."""
+    ctx = click.get_current_context(silent=True)
+    request = ctx.meta.get(_TRACE_KEY) if ctx is not None else None
+    if not request or request["path"] is None:
+        return {}
+    request["used"] = True
+    if parallel is not None:
+        raise InputError(
+            "--trace records one process's search: drop --workers, --scheduler and --checkpoint "
+            "(parallel runs are not traced yet)"
+        )
+    if search_class is not Search:
+        raise InputError(f"--trace records a depth-first search, not {strategy.name}; pick one with --strategy")
+
+    def say_limit(limit):
+        click.echo(f"trace: recorded the first {limit} nodes (--trace-limit); the search goes on unrecorded", err=True)
+
+    return {"trace": request["path"], "trace_limit": request["limit"], "on_trace_limit": say_limit}
 
 
 def pick_strategy(strategies, name, default_name, list_only):
@@ -273,6 +330,9 @@ def run_search(
     :class:`backtrack.parallel.ParallelSearch`.
     """
     parallel = parallel_requested()
+    trace_options = _trace_request(strategy, parallel, search_class)
+    if trace_options:
+        search_options = {**search_options, **trace_options, "trace_meta": {"instance": instance_name}}
     if parallel is not None:
         if search_class is not Search:
             raise InputError(
@@ -388,7 +448,7 @@ class _ProblemGroup(click.Group):
     def _commands(self):
         from problems import COMMANDS
 
-        return {**COMMANDS, "bench": "benchmarks.cli:bench"}
+        return {**COMMANDS, "bench": "benchmarks.cli:bench", "tree": "backtrack.viz.command:tree"}
 
     def list_commands(self, ctx):
         return sorted(self._commands())

@@ -169,6 +169,7 @@ def _diagnose(strategy, problem, arrays, error):
         "select_variable": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64),
         "order_values": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64, row),
         "value_bits": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64),
+        "plain_value_bits": (t(problem), row, t(arrays.domains), t(arrays.assign), numba.int64),
         "dominated": (t(problem), row, t(arrays.assign), numba.int64),
         "summarize": (t(problem), row, t(arrays.assign)),
     }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from backtrack import search
 from backtrack.compiled import compile_for
-from backtrack.solver import pruned_counts
+from backtrack.solver import not_offered_counts, pruned_counts
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Decomposition:
     max_depth: int = 0
     nodes: int = 0
     pruned: dict = field(default_factory=dict)
+    not_offered: dict = field(default_factory=dict)
     time_s: float = 0.0
     compile_s: float = 0.0  # of time_s, compiling (or loading) the engine's SPLIT goal
 
@@ -106,5 +107,6 @@ def _level(problem, strategy, depth, backend, deadline, cap, incumbent):
         max_depth=int(raw[search.ST_MAX_DEPTH]),
         nodes=int(raw[search.ST_NODES]),
         pruned=pruned_counts(raw),
+        not_offered=not_offered_counts(raw, strategy),
         compile_s=compile_s,
     )

@@ -31,6 +31,9 @@ value_bits          (problem, state, domains, assign, var) -> int: the          
                     candidate values as a bit word (bit v set: try value v),
                     tried lowest first; replaces ``order_values`` when values
                     are below 63 (the loop pops bits as a C bitboard does)
+plain_value_bits    (problem, state, domains, assign, var) -> int: the values    not used
+                    ``value_bits`` would give without symmetry breaking (only
+                    counted: what value_bits leaves out of them is "symmetry")
 ==================  ==========================================================  ================
 
 ``is_feasible`` and ``decision_bound`` see the parent's state (before the decision); every other
@@ -56,6 +59,7 @@ HOOK_NAMES = (
     "order_values",
     "summarize",
     "value_bits",
+    "plain_value_bits",
 )
 
 
@@ -138,6 +142,12 @@ def no_value_bits(problem, state, domains, assign, var):
 
 
 @register_jitable
+def no_plain_value_bits(problem, state, domains, assign, var):
+    """Default ``plain_value_bits`` (never consulted: no symmetry to tell apart)."""
+    return 0
+
+
+@register_jitable
 def no_summary(problem, state, assign):
     """Default ``summarize``: no key (a problem must define it to be searched bidirectionally)."""
     return 0, 0
@@ -157,6 +167,7 @@ DEFAULTS = {
     "order_values": ascending_values,
     "summarize": no_summary,
     "value_bits": no_value_bits,
+    "plain_value_bits": no_plain_value_bits,
 }
 
 
@@ -327,6 +338,7 @@ uses_domains = _strategy_flag("uses_domains")
 has_bound = _strategy_flag("has_bound")
 has_decision_bound = _strategy_flag("has_decision_bound")
 has_value_bits = _strategy_flag("has_value_bits")
+has_plain_value_bits = _strategy_flag("has_plain_value_bits")
 
 
 def summarize(strategy, problem, state, assign):
@@ -346,4 +358,14 @@ def value_bits(strategy, problem, state, domains, assign, var):
 @overload(value_bits, inline="always")
 def _value_bits(strategy, problem, state, domains, assign, var):
     fn = _hook(strategy, "value_bits")
+    return lambda strategy, problem, state, domains, assign, var: fn(problem, state, domains, assign, var)
+
+
+def plain_value_bits(strategy, problem, state, domains, assign, var):
+    return strategy.plain_value_bits(problem, state, domains, assign, var)
+
+
+@overload(plain_value_bits, inline="always")
+def _plain_value_bits(strategy, problem, state, domains, assign, var):
+    fn = _hook(strategy, "plain_value_bits")
     return lambda strategy, problem, state, domains, assign, var: fn(problem, state, domains, assign, var)

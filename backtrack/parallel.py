@@ -30,7 +30,18 @@ from contextlib import contextmanager
 
 from backtrack.checkpoint import Checkpoint, fingerprint
 from backtrack.decompose import DeadlineReached, Decomposition, Subproblem, decompose
-from backtrack.solver import GOALS, PRUNING_KINDS, Progress, Result, Search, Stats, Streaming, check_arguments
+from backtrack.search import new_arrays
+from backtrack.solver import (
+    GOALS,
+    PRUNING_KINDS,
+    Progress,
+    Result,
+    Search,
+    Stats,
+    Streaming,
+    check_arguments,
+    unpruned_nodes,
+)
 from backtrack.workers import Job, LocalProcesses, Task, resolve_workers
 
 SUBPROBLEMS_PER_WORKER = 50  # Regin et al.: 30-100 per worker balance well
@@ -70,7 +81,11 @@ class ParallelSearch(Streaming):
         on_progress=None,
         progress_every=1.0,
         restarts=False,
+        trace=None,
+        **trace_options,
     ):
+        if trace is not None:
+            raise ValueError("trace records a search in one process: use workers=1 to trace")
         if goal not in GOALS:
             raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
         check_arguments(
@@ -112,6 +127,7 @@ class ParallelSearch(Streaming):
         if header is not None:
             pieces = [Subproblem(i, tuple(tuple(d) for d in p)) for i, p in enumerate(header["subproblems"])]
             plan = Decomposition(pieces, header["depth"], header["max_depth"], header["nodes"], header["pruned"])
+            plan.not_offered = header.get("not_offered", {})
         else:
             monotonic_deadline = None if deadline is None else time.monotonic() + (deadline - time.time())
             plan = decompose(
@@ -123,7 +139,8 @@ class ParallelSearch(Streaming):
                 incumbent=self._totals.best_value(),
             )
             if self.checkpoint is not None:
-                figures = {"nodes": plan.nodes, "pruned": plan.pruned, "depth": plan.depth}
+                figures = {"nodes": plan.nodes, "pruned": plan.pruned, "not_offered": plan.not_offered}
+                figures["depth"] = plan.depth
                 self.checkpoint.start(plan, {**figures, "max_depth": plan.max_depth})
         return plan, [Task(p.id, p.prefix) for p in plan.subproblems]
 
@@ -176,6 +193,7 @@ class ParallelSearch(Streaming):
         if self.checkpoint is not None:
             self.checkpoint.close()
         self.result = totals.result(self, stop_reason, time.perf_counter() - started - compile_s, compile_s)
+        self.result.stats.unpruned_nodes = unpruned_nodes(new_arrays(self.space).initial_sizes)
         self.result.parallel = {
             "workers": self._worker_count(),
             "executor": self._kind,
@@ -329,6 +347,8 @@ class _Totals:
         self.stats.nodes += plan.nodes
         for kind in PRUNING_KINDS:
             self.stats.pruned[kind] += plan.pruned.get(kind, 0)
+        for kind, count in plan.not_offered.items():
+            self.stats.not_offered[kind] += count
         self.stats.max_depth = max(self.stats.max_depth, plan.max_depth)
 
     def add(self, figures, complete=True):
@@ -336,6 +356,8 @@ class _Totals:
         self.stats.nodes += figures["nodes"]
         for kind in PRUNING_KINDS:
             self.stats.pruned[kind] += figures["pruned"][kind]
+        for kind, count in figures.get("not_offered", {}).items():
+            self.stats.not_offered[kind] += count
         self.stats.solutions += figures["solutions"]
         self.stats.max_depth = max(self.stats.max_depth, figures["max_depth"])
         self.task_times.append(figures["time_s"])

@@ -18,9 +18,10 @@ import numpy as np
 from numba import types
 from numba.extending import typeof_impl
 
-from backtrack import hooks
-from backtrack.bits import lowest_bit_index
-from backtrack.domains import Domains, dom_contains, dom_fix, new_domains, undo_to
+from backtrack import hooks, trace
+from backtrack.bits import lowest_bit_index, popcount
+from backtrack.domains import Domains, dom_contains, dom_fix, dom_size, new_domains, undo_to
+from backtrack.trace import NO_TRACE
 
 
 class Goal(int):
@@ -80,7 +81,11 @@ ST_CUT_PROPAGATION = 3
 ST_CUT_DOMINANCE = 4
 ST_SOLUTIONS = 5
 ST_MAX_DEPTH = 6
-ST_SIZE = 7
+# Values a level does not offer, against its variable's initial domain (the unpruned tree's level):
+ST_NOT_OFFERED_DOMAIN = 7  # removed from the domain by propagation before the level opened
+ST_NOT_OFFERED_VALUES = 8  # in the domain, but left out by value_bits / order_values
+ST_NOT_OFFERED_SYMMETRY = 9  # left out by value_bits but offered by plain_value_bits (symmetry breaking)
+ST_SIZE = 10
 
 
 class SearchArrays(NamedTuple):
@@ -94,7 +99,9 @@ class SearchArrays(NamedTuple):
     (var, value) decisions; order int64[n]: forced variable order; out int64[m, 3]: goal
     collect's (key, value, code) records; best int64[n]: the solution to report;
     ctl int64[CTL_SIZE]; stats int64[ST_SIZE]; width: a tuple of W zeros, so that the state's
-    width is part of the compiled code's type and copying a state row is unrolled (about 20 %).
+    width is part of the compiled code's type and copying a state row is unrolled (about 20 %);
+    initial_sizes int64[n]: each variable's initial domain size; trace: ``trace.NO_TRACE`` or a
+    :class:`backtrack.trace.TraceBuffer` (its type picks the traced or the untraced machine code).
     """
 
     states: np.ndarray
@@ -109,6 +116,8 @@ class SearchArrays(NamedTuple):
     ctl: np.ndarray
     stats: np.ndarray
     width: tuple
+    initial_sizes: np.ndarray
+    trace: tuple = NO_TRACE
 
 
 def run_slice(strategy, problem, s, goal, budget):
@@ -140,6 +149,10 @@ def run_slice(strategy, problem, s, goal, budget):
     cut_bound = stats[ST_CUT_BOUND]
     solutions = stats[ST_SOLUTIONS]
     deepest = np.uint64(stats[ST_MAX_DEPTH])
+    not_in_domain = stats[ST_NOT_OFFERED_DOMAIN]
+    left_out = stats[ST_NOT_OFFERED_VALUES]
+    skipped = stats[ST_NOT_OFFERED_SYMMETRY]
+    tr = s.trace
     count = ctl[CTL_COUNT]
     event = EV_BUDGET
     stop = False
@@ -169,6 +182,29 @@ def run_slice(strategy, problem, s, goal, budget):
                     levels[depth, LV_COUNT] = hooks.order_values(
                         strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
                     )
+                # What this level does not offer, against the variable's initial domain (one
+                # count per level, not per node).
+                symmetric = 0
+                if hooks.has_value_bits(strategy):
+                    offered = popcount(levels[depth, LV_COUNT])
+                    if hooks.has_plain_value_bits(strategy):
+                        plain = popcount(
+                            hooks.plain_value_bits(strategy, problem, states[depth], s.domains, assign, var)
+                        )
+                        symmetric = plain - offered
+                        skipped += symmetric
+                        offered = plain
+                else:
+                    offered = levels[depth, LV_COUNT]
+                full = s.initial_sizes[np.uint64(var)]
+                if hooks.uses_domains(strategy):
+                    size = dom_size(s.domains, var)
+                    not_in_domain += full - size
+                    left_out += size - offered
+                    trace.record_level(tr, full - size, size - offered, symmetric)
+                else:
+                    left_out += full - offered
+                    trace.record_level(tr, 0, full - offered, symmetric)
             levels[depth, LV_VAR] = var
             if not hooks.has_value_bits(strategy):
                 levels[depth, LV_NEXT] = 0
@@ -205,11 +241,13 @@ def run_slice(strategy, problem, s, goal, budget):
             left -= 1
             if not hooks.is_feasible(strategy, problem, states[depth], assign, var, value):
                 cut_feasibility += 1
+                trace.record_node(tr, depth, var, value, trace.OUT_FEASIBILITY, 0, 0)
                 continue
             if hooks.has_decision_bound(strategy) and (goal == OPTIMIZE or goal == SPLIT) and ctl[CTL_HAS_BEST] == 1:
                 decided = hooks.decision_bound(strategy, problem, states[depth], s.domains, assign, var, value)
                 if sense * decided <= ctl[CTL_BEST]:
                     cut_bound += 1
+                    trace.record_node(tr, depth, var, value, trace.OUT_DECISION_BOUND, sense * ctl[CTL_BEST], 1)
                     continue
             for i in range(width):
                 states[depth + ONE, i] = states[depth, i]
@@ -222,11 +260,13 @@ def run_slice(strategy, problem, s, goal, budget):
                 dom_fix(s.domains, var, value)
                 if not hooks.propagate(strategy, problem, child, s.domains, assign, var, value):
                     cut_propagation += 1
+                    trace.record_node(tr, depth, var, value, trace.OUT_PROPAGATION, 0, 0)
                     undo_to(s.domains, levels[depth, LV_MARK])
                     assign[slot] = -1
                     continue
             if hooks.dominated(strategy, problem, child, assign, np.int64(depth) + 1):
                 cut_dominance += 1
+                trace.record_node(tr, depth, var, value, trace.OUT_DOMINANCE, 0, 0)
                 if hooks.uses_domains(strategy):
                     undo_to(s.domains, levels[depth, LV_MARK])
                 assign[slot] = -1
@@ -234,6 +274,7 @@ def run_slice(strategy, problem, s, goal, budget):
             if hooks.has_bound(strategy) and (goal == OPTIMIZE or goal == SPLIT) and ctl[CTL_HAS_BEST] == 1:
                 if sense * hooks.bound(strategy, problem, child, s.domains, assign) <= ctl[CTL_BEST]:
                     cut_bound += 1
+                    trace.record_node(tr, depth, var, value, trace.OUT_BOUND, sense * ctl[CTL_BEST], 1)
                     if hooks.uses_domains(strategy):
                         undo_to(s.domains, levels[depth, LV_MARK])
                     assign[slot] = -1
@@ -241,10 +282,12 @@ def run_slice(strategy, problem, s, goal, budget):
             if depth + ONE > deepest:
                 deepest = depth + ONE
             if depth + ONE < leaf_depth:
+                trace.record_node(tr, depth, var, value, trace.OUT_EXPANDED, 0, 0)
                 depth += ONE
                 break
             # A complete assignment.
             found = -1
+            outcome = trace.OUT_REJECTED
             if goal == SPLIT:
                 # The top of the tree is being cut into subproblems: this path is one, whatever lies below.
                 for i in range(n):
@@ -263,16 +306,20 @@ def run_slice(strategy, problem, s, goal, budget):
                     s.out[out_length, 2] = code
                     ctl[CTL_OUT] = out_length + 1
                     solutions += 1
+                    outcome = trace.OUT_SOLUTION
                     if out_length + 1 == s.out.shape[0]:
                         found = EV_OUT_FULL
                 elif goal == COUNT:
                     solutions += 1
                     count += hooks.weight(strategy, problem, child, assign)
+                    outcome = trace.OUT_SOLUTION
                     if solutions == ctl[CTL_SOLUTION_LIMIT]:
                         found = EV_SOLUTION_LIMIT
                 elif goal == OPTIMIZE:
                     score = sense * hooks.objective(strategy, problem, child, assign)
+                    outcome = trace.OUT_NOT_BETTER
                     if ctl[CTL_HAS_BEST] == 0 or score > ctl[CTL_BEST]:
+                        outcome = trace.OUT_SOLUTION
                         ctl[CTL_HAS_BEST] = 1
                         ctl[CTL_BEST] = score
                         solutions += 1
@@ -281,9 +328,13 @@ def run_slice(strategy, problem, s, goal, budget):
                         found = EV_IMPROVED
                 else:
                     solutions += 1
+                    outcome = trace.OUT_SOLUTION
                     for i in range(n):
                         s.best[i] = assign[i]
                     found = EV_SOLUTION
+            if trace.is_traced(tr):
+                has_best = ctl[CTL_HAS_BEST] if goal == OPTIMIZE else 0
+                trace.record_node(tr, depth, var, value, outcome, sense * ctl[CTL_BEST], has_best)
             assign[slot] = -1
             if hooks.uses_domains(strategy):
                 undo_to(s.domains, levels[depth, LV_MARK])
@@ -300,18 +351,32 @@ def run_slice(strategy, problem, s, goal, budget):
     stats[ST_CUT_BOUND] = cut_bound
     stats[ST_SOLUTIONS] = solutions
     stats[ST_MAX_DEPTH] = np.int64(deepest)
+    stats[ST_NOT_OFFERED_DOMAIN] = not_in_domain
+    stats[ST_NOT_OFFERED_VALUES] = left_out
+    stats[ST_NOT_OFFERED_SYMMETRY] = skipped
     return event
 
 
 MAX_VALUE_BITS = 63  # values of a strategy with the value_bits hook: 0..62 (an int64 word)
 
 
-def new_arrays(space, *, prefix=None, order=None, leaf_depth=None, out_rows=1, out_dtype=np.int64, value_bits=False):
+def new_arrays(
+    space,
+    *,
+    prefix=None,
+    order=None,
+    leaf_depth=None,
+    out_rows=1,
+    out_dtype=np.int64,
+    value_bits=False,
+    trace_buffer=NO_TRACE,
+):
     """Allocate the SearchArrays of a search of ``space`` (a :class:`backtrack.strategy.Space`).
 
     prefix: forced (var, value) decisions; order: variables forced at depths 0..len(order)-1;
     leaf_depth: depth of a complete assignment (default n_vars); out_rows: capacity of goal
-    collect's records; value_bits: the strategy gives values as bit words (at most 63 values).
+    collect's records; value_bits: the strategy gives values as bit words (at most 63 values);
+    trace_buffer: a :class:`backtrack.trace.TraceBuffer` to record the tree into.
     An object-dtype root state (Python ints) gives object states and ctl.
     """
     n, v = space.n_vars, space.n_values
@@ -342,4 +407,10 @@ def new_arrays(space, *, prefix=None, order=None, leaf_depth=None, out_rows=1, o
         ctl=ctl,
         stats=np.zeros(ST_SIZE, dtype=np.int64),
         width=(0,) * len(space.state),
+        initial_sizes=(
+            np.full(n, v, np.int64)
+            if space.domains is None
+            else np.asarray(space.domains, bool).sum(axis=1).astype(np.int64)
+        ),
+        trace=trace_buffer,
     )

@@ -6,32 +6,42 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from backtrack import search
+from backtrack import trace as tr
 from backtrack.compiled import compile_for
 
 GOALS = {"first": search.FIRST, "all": search.ALL, "count": search.COUNT, "optimize": search.OPTIMIZE}
 BACKENDS = ("numba", "python")
 PRUNING_KINDS = ("feasibility", "bound", "propagation", "dominance")
+# What the values a level does not offer are credited to: propagation (removed from the domain), or
+# the kind a strategy's value hook stands for (Strategy.leaves_out).
+NOT_OFFERED_KINDS = ("propagation", "feasibility", "symmetry", "ordering")
+DEFAULT_TRACE_LIMIT = 100_000
 
 
 @dataclass
 class Stats:
-    """Search statistics. ``pruned`` counts the nodes cut by each pruning kind."""
+    """Search statistics. ``pruned`` counts the nodes cut by each pruning kind; ``not_offered`` the
+    values that levels never offered (against each variable's initial domain), by what left them out."""
 
     nodes: int = 0
     pruned: dict = field(default_factory=lambda: dict.fromkeys(PRUNING_KINDS, 0))
+    not_offered: dict = field(default_factory=lambda: dict.fromkeys(NOT_OFFERED_KINDS, 0))
     solutions: int = 0
     max_depth: int = 0
     time_s: float = 0.0
     compile_s: float = 0.0
+    unpruned_nodes: int | None = None  # nodes of the tree without any pruning (None: domains differ in size)
 
     def as_dict(self):
         return {
             "nodes": self.nodes,
             "pruned": dict(self.pruned),
+            "not_offered": dict(self.not_offered),
             "solutions": self.solutions,
             "max_depth": self.max_depth,
             "time_s": round(self.time_s, 6),
             "compile_s": round(self.compile_s, 6),
+            "unpruned_nodes": self.unpruned_nodes,
         }
 
 
@@ -55,6 +65,7 @@ class Result:
     stop_reason: str | None = None
     stats: Stats = field(default_factory=Stats)
     parallel: dict | None = None  # a parallel search's figures (workers, subproblems, times)
+    trace: dict | None = None  # with trace=: {"path", "recorded" (nodes written), "truncated"}
 
     @property
     def interrupted(self):
@@ -86,6 +97,15 @@ def pruned_counts(raw):
         "propagation": int(raw[search.ST_CUT_PROPAGATION]),
         "dominance": int(raw[search.ST_CUT_DOMINANCE]),
     }
+
+
+def not_offered_counts(raw, strategy):
+    """The values levels never offered, by kind, in the engine's statistics array."""
+    counts = dict.fromkeys(NOT_OFFERED_KINDS, 0)
+    counts["propagation"] += int(raw[search.ST_NOT_OFFERED_DOMAIN])
+    counts[strategy.leaves_out] += int(raw[search.ST_NOT_OFFERED_VALUES])
+    counts["symmetry"] += int(raw[search.ST_NOT_OFFERED_SYMMETRY])
+    return counts
 
 
 class Coordinator:
@@ -151,6 +171,10 @@ class Search(Streaming):
     ``workers=K`` (or ``"auto"``: one per core), ``executor`` (a ``distributed.Client``) or
     ``checkpoint`` (a file) make it a :class:`backtrack.parallel.ParallelSearch` of the same goal,
     which also takes ``ordered`` and ``subproblems_per_worker``.
+
+    ``trace`` (a file path) records the search tree in CP-Profiler's SQLite format
+    (:mod:`backtrack.tracefile`), at most ``trace_limit`` nodes (then ``on_trace_limit(limit)`` is
+    called and the search goes on unrecorded); ``trace_meta`` adds facts (e.g. the instance's name).
     """
 
     def __new__(cls, *args, workers=1, executor=None, checkpoint=None, **options):
@@ -178,6 +202,10 @@ class Search(Streaming):
         workers=1,
         executor=None,
         checkpoint=None,
+        trace=None,
+        trace_limit=DEFAULT_TRACE_LIMIT,
+        trace_meta=None,
+        on_trace_limit=None,
     ):
         if goal not in GOALS:
             raise ValueError(f"goal must be one of {', '.join(GOALS)}, not {goal!r}")
@@ -199,6 +227,9 @@ class Search(Streaming):
         self.coordinator = coordinator
         self.prefix = prefix
         self.space = problem.space()
+        self._trace = None
+        if trace is not None:
+            self._trace = _TraceRecorder(self, trace, trace_limit, trace_meta or {}, on_trace_limit)
         self.arrays = self._allocate(self.space, prefix)
         self.result = None
         self._count = 0
@@ -210,7 +241,8 @@ class Search(Streaming):
             raise ValueError("prefix must decide distinct variables")
         if len(prefix) and (prefix.min() < 0 or prefix[:, 0].max() >= n or prefix[:, 1].max() >= v):
             raise ValueError("prefix decisions must name existing variables and values")
-        arrays = search.new_arrays(space, prefix=prefix, value_bits=self.strategy.has_value_bits)
+        buffer = self._trace.buffer if self._trace is not None else tr.NO_TRACE
+        arrays = search.new_arrays(space, prefix=prefix, value_bits=self.strategy.has_value_bits, trace_buffer=buffer)
         arrays.ctl[search.CTL_SOLUTION_LIMIT] = self.solution_limit or 0
         if space.incumbent is not None and self.goal == "optimize":
             value, assignment = space.incumbent
@@ -233,6 +265,7 @@ class Search(Streaming):
             except KeyboardInterrupt:
                 stats.compile_s = time.perf_counter() - started
                 self.result = self._result(stats, None, "interrupt")
+                self._finish_trace()
                 return
             stats.compile_s = time.perf_counter() - started
         a = self.arrays
@@ -257,9 +290,13 @@ class Search(Streaming):
                         a = self._restart()
                         attempt_end = int(a.stats[search.ST_NODES]) + self._attempt_nodes(self.problem.seed)
                     slice_budget = min(slice_budget, attempt_end - int(a.stats[search.ST_NODES]))
+                if self._trace is not None:
+                    slice_budget = self._trace.budget(slice_budget)
                 slice_start = time.perf_counter()
                 event = engine(self.strategy, self.problem, a, goal, slice_budget)
                 now = time.perf_counter()
+                if self._trace is not None:
+                    self._trace.flush()
                 self._count += int(a.ctl[search.CTL_COUNT])
                 a.ctl[search.CTL_COUNT] = 0
                 # Aim at slices of about 20-50 ms so limits and Ctrl-C are honoured promptly.
@@ -308,6 +345,11 @@ class Search(Streaming):
             stop_reason = "interrupt"
         stats.time_s = time.perf_counter() - started
         self.result = self._result(stats, status, stop_reason)
+        self._finish_trace()
+
+    def _finish_trace(self):
+        if self._trace is not None:
+            self.result.trace = self._trace.close(self.result)
 
     def _take_incumbent(self, value):
         """Bound the search by a better objective found elsewhere (goal optimize; None: nothing new)."""
@@ -329,6 +371,8 @@ class Search(Streaming):
         stats = self.arrays.stats.copy()
         self.arrays = self._allocate(self.problem.space(), self.prefix)
         self.arrays.stats[:] = stats
+        if self._trace is not None:
+            self._trace.buffer.ctl[tr.TC_LAST] = -1  # the new root level's counts have no row to go to
         return self.arrays
 
     def _progress(self, elapsed):
@@ -353,6 +397,8 @@ class Search(Streaming):
         raw = a.stats
         stats.nodes = int(raw[search.ST_NODES])
         stats.pruned = pruned_counts(raw)
+        stats.not_offered = not_offered_counts(raw, self.strategy)
+        stats.unpruned_nodes = unpruned_nodes(a.initial_sizes) if not len(self.prefix) else None
         stats.solutions = int(raw[search.ST_SOLUTIONS])
         stats.max_depth = int(raw[search.ST_MAX_DEPTH])
         has_solution = bool(a.best[0] >= 0) if self.goal != "count" else False
@@ -384,6 +430,79 @@ class Search(Streaming):
         A solution is a list of values, one per variable; ``self.result`` is set at the end.
         """
         yield from self._events()
+
+
+def unpruned_nodes(initial_sizes):
+    """Nodes of the unpruned tree when every variable starts with k values: k + k^2 + ... + k^n."""
+    sizes = {int(size) for size in initial_sizes}
+    if len(sizes) != 1:
+        return None
+    k, n = sizes.pop(), len(initial_sizes)
+    return n if k == 1 else k * (k**n - 1) // (k - 1)
+
+
+class _TraceRecorder:
+    """The trace side of a :class:`Search`: the loop's record buffer and the file it is emptied into."""
+
+    def __init__(self, search_, path, limit, meta, on_limit):
+        from backtrack.tracefile import TraceWriter
+
+        if limit is None or limit < 1:
+            raise ValueError("trace_limit must be at least 1")
+        space = search_.space
+        if space.state.dtype == object:
+            raise ValueError("a trace records int64 searches; these numbers need exact Python integers")
+        problem, strategy = search_.problem, search_.strategy
+        facts = {
+            "problem": type(problem).__name__,
+            "strategy": strategy.name,
+            "goal": search_.goal,
+            "backend": search_.backend,
+            "n_vars": space.n_vars,
+            "n_values": space.n_values,
+            "trace_limit": limit,
+            **meta,
+        }
+        label = getattr(problem, "decision_label", None)
+        self.writer = TraceWriter(path, meta=facts, label=label, leaves_out=strategy.leaves_out)
+        self.buffer = tr.new_buffer(space.n_vars)
+        self.path = str(path)
+        self.limit = limit
+        self.on_limit = on_limit
+        self.truncated = False
+
+    def budget(self, slice_budget):
+        """The slice's node budget, so that its records fit the buffer and the limit."""
+        ctl = self.buffer.ctl
+        if ctl[tr.TC_ON] == 0:
+            return slice_budget
+        left = self.limit - int(ctl[tr.TC_NEXT_ID])
+        if left <= 0:
+            ctl[tr.TC_ON] = 0
+            self.truncated = True
+            if self.on_limit is not None:
+                self.on_limit(self.limit)
+            return slice_budget
+        return min(slice_budget, len(self.buffer.rows) - int(ctl[tr.TC_USED]), left)
+
+    def flush(self):
+        ctl = self.buffer.ctl
+        used = int(ctl[tr.TC_USED])
+        if used:
+            self.writer.write(self.buffer.rows[:used])
+        ctl[tr.TC_USED] = 0
+        ctl[tr.TC_LAST] = -1
+
+    def close(self, result):
+        self.flush()
+        self.writer.close(
+            stats=result.stats.as_dict(),
+            status=result.status,
+            count=result.count,
+            value=result.value,
+            truncated=self.truncated,
+        )
+        return {"path": self.path, "recorded": self.writer.recorded, "truncated": self.truncated}
 
 
 def solve(problem, strategy, goal="first", **options):

@@ -17,7 +17,7 @@ from backtrack.hooks import DEFAULTS, HOOK_NAMES, StrategyType
 
 _ENGINE_DIR = Path(__file__).resolve().parent
 # The modules whose code is compiled into the engine: editing one must invalidate the cache.
-_COMPILED_MODULES = ("bits.py", "domains.py", "heuristics.py", "hooks.py", "search.py", "strategy.py")
+_COMPILED_MODULES = ("bits.py", "domains.py", "heuristics.py", "hooks.py", "search.py", "strategy.py", "trace.py")
 _registered_functions = set()
 
 
@@ -52,15 +52,25 @@ class Strategy:
     ``Strategy("forward-checking", Queens, is_feasible=..., propagate=...)``; hooks not given keep
     their neutral defaults (see :mod:`backtrack.hooks`). Hook functions are plain Python that
     numba can compile; helper functions they call must be decorated with :func:`backtrack.jitable`.
+    ``leaves_out`` names what the values that ``value_bits`` / ``order_values`` leave out of a
+    domain stand for, in the statistics' ``not_offered`` counts: ``"feasibility"`` (values that
+    would be cut, e.g. attacked columns), ``"symmetry"`` or ``"ordering"`` (the default). With the
+    ``plain_value_bits`` hook (the values a level would offer without symmetry breaking), the
+    values ``value_bits`` leaves out of those count as ``"symmetry"``, the rest as ``leaves_out``.
     """
 
-    def __init__(self, name, problem_type, *, description="", uses_domains=None, **hook_functions):
+    def __init__(
+        self, name, problem_type, *, description="", uses_domains=None, leaves_out="ordering", **hook_functions
+    ):
         unknown = set(hook_functions) - set(HOOK_NAMES)
         if unknown:
             raise TypeError(f"unknown hook(s) {sorted(unknown)}; hooks are {', '.join(HOOK_NAMES)}")
         if "value_bits" in hook_functions and "order_values" in hook_functions:
             raise TypeError("give order_values or value_bits, not both: both say which values to try")
+        if leaves_out not in ("feasibility", "symmetry", "ordering"):
+            raise ValueError(f"leaves_out must be feasibility, symmetry or ordering, not {leaves_out!r}")
         self.name = name
+        self.leaves_out = leaves_out
         self.problem_type = problem_type
         self.description = description
         self.custom = {k: v for k, v in hook_functions.items() if v is not None}
@@ -73,6 +83,9 @@ class Strategy:
         self.has_bound = "bound" in self.custom
         self.has_decision_bound = "decision_bound" in self.custom
         self.has_value_bits = "value_bits" in self.custom
+        self.has_plain_value_bits = "plain_value_bits" in self.custom
+        if self.has_plain_value_bits and not self.has_value_bits:
+            raise TypeError("plain_value_bits refines the not-offered counts of value_bits: give value_bits too")
         self.uses_domains = "propagate" in self.custom if uses_domains is None else bool(uses_domains)
         self.digest = _digest(self)
         owner = f"{problem_type.__module__}.{problem_type.__qualname__}"
@@ -152,7 +165,13 @@ def _digest(strategy):
     for path in engine_files:
         h.update(path.read_bytes())
     seen = {str(path) for path in engine_files}
-    flags = (strategy.uses_domains, strategy.has_bound, strategy.has_decision_bound, strategy.has_value_bits)
+    flags = (
+        strategy.uses_domains,
+        strategy.has_bound,
+        strategy.has_decision_bound,
+        strategy.has_value_bits,
+        strategy.has_plain_value_bits,
+    )
     h.update(f"{strategy.name}|{flags}".encode())
     for hook_name in sorted(strategy.custom):
         h.update(hook_name.encode())

@@ -76,7 +76,9 @@ class Recorder(Coordinator):
 def run_task(job, task, shared):
     """Search one task in this process; return its figures (a dict that pickles small)."""
     figures = {"id": task.id, "stop_reason": "cancelled", "count": 0, "value": None, "solution": None}
-    figures.update(nodes=0, pruned=dict.fromkeys(PRUNING_KINDS, 0), solutions=0, max_depth=0, time_s=0.0, found=[])
+    figures.update(
+        nodes=0, pruned=dict.fromkeys(PRUNING_KINDS, 0), not_offered={}, solutions=0, max_depth=0, time_s=0.0, found=[]
+    )
     stop = shared.poll(0, 0)
     time_limit = None if job.deadline is None else job.deadline - time.time()
     if stop is not None or (time_limit is not None and time_limit <= 0):
@@ -105,6 +107,7 @@ def run_task(job, task, shared):
         count=result.count if job.goal == "count" else len(found),
         nodes=s.nodes - forced,
         pruned=s.pruned,
+        not_offered=s.not_offered,
         solutions=s.solutions,
         max_depth=s.max_depth,
         time_s=s.time_s,

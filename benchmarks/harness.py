@@ -176,6 +176,8 @@ def engine_record(result, answer):
         "compile_s": s.compile_s,
         "nodes": s.nodes,
         "pruned": dict(s.pruned),
+        "not_offered": dict(getattr(s, "not_offered", {})),
+        "unpruned_nodes": getattr(s, "unpruned_nodes", None),
         "solutions": s.solutions,
         "max_depth": s.max_depth,
     }
@@ -344,7 +346,17 @@ def run_pair(suite_name, solver, instance, *, repeats, time_limit, context, env=
     if row["status"] in ("error", "unsupported"):
         row["note"] = last.get("note")
         return row
-    for key in ("answer", "nodes", "pruned", "solutions", "max_depth", "proved", "note"):
+    for key in (
+        "answer",
+        "nodes",
+        "pruned",
+        "not_offered",
+        "unpruned_nodes",
+        "solutions",
+        "max_depth",
+        "proved",
+        "note",
+    ):
         if key in last:
             row[key] = last[key]
     times = [r["time_s"] for r in runs if "time_s" in r]
@@ -720,52 +732,104 @@ def write_plots(out_dir, suite, rows, time_limit):
         plt.close(fig)
         written.append(path)
 
-    # Share of the nodes cut by each pruning kind, per strategy, at the largest size it finished.
-    panels = []
-    for group in groups:
-        bars = []
-        for name in solvers:
-            if kinds[name] != "strategy":
-                continue
-            done = [
-                r
-                for r in rows
-                if r["solver"] == name
-                and r.get("group", "") == group
-                and r.get("status") in FINISHED
-                and r.get("nodes")
-            ]
-            if done:
-                r = max(done, key=lambda r: (r["size"], r["instance"]))
-                shares = [r["pruned"].get(kind, 0) / r["nodes"] for kind in PRUNING_KINDS]
-                bars.append((f"{name}\n({r['instance']})", shares))
-        if bars:
-            panels.append((group, bars))
-    if panels:
-        most = max(len(bars) for _, bars in panels)
-        fig, axes = _panels(plt, panels, width=max(5, 1.3 * most + 2))
-        kind_colours = {kind: f"C{i}" for i, kind in enumerate(PRUNING_KINDS)}
-        for ax, (group, bars) in zip(axes, panels, strict=True):
-            bottom = [0.0] * len(bars)
-            labels = [b[0] for b in bars]
-            for k, kind in enumerate(PRUNING_KINDS):
-                heights = [b[1][k] for b in bars]
-                if any(heights):
-                    ax.bar(labels, heights, bottom=bottom, label=f"cut by {kind}", color=kind_colours[kind])
-                    bottom = [x + h for x, h in zip(bottom, heights, strict=True)]
-            ax.bar(labels, [1 - x for x in bottom], bottom=bottom, label="not cut", color="lightgrey")
-            ax.set_ylim(0, 1)
-            ax.set_ylabel("share of the nodes")
-            title = f"{suite.name}{' ' + group if group else ''}: nodes cut by each pruning kind"
-            ax.set_title(title + "\n(at the largest instance each strategy finished)", fontsize=10)
-            ax.legend(fontsize=8, loc="upper right")
-            ax.tick_params(axis="x", labelsize=7)
-        fig.tight_layout()
-        path = Path(out_dir) / f"{suite.name}-pruning.png"
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
+    path = _savings_plot(plt, out_dir, suite, rows, solvers, kinds, groups)
+    if path is not None:
         written.append(path)
     return written, None
+
+
+NOT_OFFERED_KINDS = ("propagation", "feasibility", "symmetry", "ordering")  # as backtrack.solver's
+KIND_COLOURS = {
+    "feasibility": "#D55E00",
+    "bound": "#E69F00",
+    "propagation": "#CC79A7",
+    "dominance": "#56B4E9",
+    "symmetry": "#6A3D9A",
+    "ordering": "#999999",
+}
+
+
+def _common_size(rows, names, group):
+    """The largest size at which every strategy of ``names`` finished (with a known unpruned tree)."""
+    finished = {}
+    for r in rows:
+        if r["solver"] in names and r.get("group", "") == group and r.get("status") in FINISHED:
+            if r.get("nodes") and r.get("unpruned_nodes"):
+                finished.setdefault(r["solver"], set()).add(r["size"])
+    if len(finished) < len(names):
+        return None
+    common = set.intersection(*finished.values())
+    return max(common) if common else None
+
+
+def _savings_plot(plt, out_dir, suite, rows, solvers, kinds, groups):
+    """What each strategy saved against the unpruned tree at one size that all of them finished.
+
+    Left: nodes visited against the unpruned tree's nodes (log scale). Right: of the candidate
+    decisions at the levels each strategy opened (its nodes plus the values its levels did not
+    offer), the share each pruning kind removed, by cutting a node (solid) or by never offering
+    the value (hatched): a strategy whose hooks never offer doomed values shows them too.
+    """
+    names = [name for name in solvers if kinds[name] == "strategy"]
+    panels = []
+    for group in groups:
+        size = _common_size(rows, names, group)
+        if size is None:
+            continue
+        picked = []
+        for name in names:
+            at = [r for r in rows if r["solver"] == name and r.get("group", "") == group and r["size"] == size]
+            at = [r for r in at if r.get("status") in FINISHED and r.get("nodes")]
+            picked.append(min(at, key=lambda r: r["instance"]))
+        panels.append((group, size, picked))
+    if not panels:
+        return None
+    fig, axes = plt.subplots(len(panels), 2, figsize=(14, 1.2 + 0.55 * len(names) * len(panels)), squeeze=False)
+    for (group, size, picked), (left, right) in zip(panels, axes, strict=True):
+        unpruned = picked[0]["unpruned_nodes"]
+        labels = ["unpruned tree"] + [r["solver"] for r in picked]
+        values = [unpruned] + [r["nodes"] for r in picked]
+        left.barh(labels, values, color=["lightgrey"] + ["#0072B2"] * len(picked))
+        left.set_xscale("log")
+        left.invert_yaxis()
+        for y, value in enumerate(values):
+            share = "" if y == 0 else f"  ({unpruned / value:,.0f}x fewer)"
+            left.text(value, y, f" {value:,}{share}", va="center", fontsize=8)
+        left.set_xlim(1, unpruned * 1e3)
+        left.set_xlabel("nodes (log scale)")
+        name = f"{suite.name}{' ' + group if group else ''}"
+        left.set_title(f"{name}, {suite.size_name} = {size}: nodes visited against the unpruned tree", fontsize=10)
+        bottom = [0.0] * len(picked)
+        faced = [r["nodes"] + sum(r.get("not_offered", {}).values()) for r in picked]
+        strategies = [r["solver"] for r in picked]
+        for kind in KIND_COLOURS:
+            for source, hatch in (("pruned", None), ("not_offered", "////")):
+                counts = [r.get(source, {}).get(kind, 0) for r in picked]
+                if not any(counts):
+                    continue
+                widths = [c / f for c, f in zip(counts, faced, strict=True)]
+                how = "cut" if source == "pruned" else "not offered"
+                right.barh(
+                    strategies,
+                    widths,
+                    left=bottom,
+                    color=KIND_COLOURS[kind],
+                    hatch=hatch,
+                    edgecolor="white",
+                    label=f"{kind} ({how})",
+                )
+                bottom = [b + w for b, w in zip(bottom, widths, strict=True)]
+        right.barh(strategies, [1 - b for b in bottom], left=bottom, color="lightgrey", label="tried, not cut")
+        right.invert_yaxis()
+        right.set_xlim(0, 1)
+        right.set_xlabel("share of the candidate decisions at the levels the strategy opened")
+        right.set_title("what removed them: cut as a node (solid) or never offered (hatched)", fontsize=10)
+        right.legend(fontsize=7, loc="lower left", bbox_to_anchor=(1.0, 0.0))
+    fig.tight_layout()
+    path = Path(out_dir) / f"{suite.name}-pruning.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
 
 
 def now_iso():

@@ -106,6 +106,12 @@ class Knapsack(NamedTuple):
             incumbent = (int(self.start_value), self.start_choice.tolist())
         return Space(n_vars=n, n_values=2, state=state, incumbent=incumbent)
 
+    def decision_label(self, var, value):
+        """A decision in the instance's terms (input item index), for search traces."""
+        item = int(self.item[var])
+        name = f"item {item}" if item >= 0 else f"pad {var}"
+        return f"{'take' if value == 1 else 'leave'} {name} (p {int(self.profit[var])}, w {int(self.weight[var])})"
+
     def chosen_items(self, values):
         """Input indices (sorted) of the items a solution of the engine takes."""
         chosen = [int(i) for i in self.fixed_in]

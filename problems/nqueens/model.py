@@ -42,6 +42,10 @@ class Queens(NamedTuple):
         # State row: occupied columns, left diagonals, right diagonals (bitboard strategies).
         return Space(n_vars=self.n, n_values=self.n, state=np.zeros(3, np.int64))
 
+    def decision_label(self, var, value):
+        """A decision in the board's terms, for search traces."""
+        return f"row {var} = col {value}"
+
 
 # ---------------------------------------------------------------- shared hooks
 
@@ -155,6 +159,14 @@ def free_columns(problem, state, domains, assign, var):
     if problem.mirror and var == 0:
         free &= (np.int64(1) << ((n + 1) // 2)) - 1
     return free
+
+
+@jitable
+def attack_free_columns(problem, state, domains, assign, var):
+    """Columns attacked by no queen (a bit word), before any symmetry breaking: what the
+    not-offered counts compare ``free_columns`` and ``canonical_free_columns`` with."""
+    full = (np.int64(1) << problem.n) - 1
+    return ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
 
 
 @jitable
@@ -373,7 +385,9 @@ STRATEGIES = {
             select_variable=row_by_depth,
             apply=place_on_masks,
             value_bits=free_columns,
+            plain_value_bits=attack_free_columns,
             weight=mirror_weight,
+            leaves_out="feasibility",
             description="bit masks of columns and diagonals",
         ),
         Strategy(
@@ -382,8 +396,10 @@ STRATEGIES = {
             select_variable=row_by_depth,
             apply=place_on_masks,
             value_bits=canonical_free_columns,
+            plain_value_bits=attack_free_columns,
             accept=smallest_of_class,
             weight=class_size,
+            leaves_out="feasibility",
             description="bitboard over one board per class of the 8 symmetries, weighted (count only)",
         ),
     )

@@ -46,6 +46,10 @@ class SubsetSum(NamedTuple):
     heaviest: np.ndarray
     exact: bool
 
+    def decision_label(self, var, value):
+        """A decision in the instance's terms, for search traces."""
+        return f"{'take' if value == 1 else 'leave'} w{var} = {self.weights[var]}"
+
     def space(self):
         space = Space(n_vars=len(self.weights), n_values=2)
         total = sum(int(w) for w in self.weights)

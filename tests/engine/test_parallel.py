@@ -23,7 +23,7 @@ SOME_COMBOS = [COMBOS[0], COMBOS[5], COMBOS[-1]]
 def figures(result):
     """What a count says apart from times: equal for the split and the whole tree."""
     s = result.stats
-    return result.status, result.count, s.nodes, s.pruned, s.solutions, s.max_depth
+    return result.status, result.count, s.nodes, s.pruned, s.not_offered, s.solutions, s.max_depth, s.unpruned_nodes
 
 
 @pytest.mark.parametrize("backend", ["python", "numba"])
