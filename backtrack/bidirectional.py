@@ -42,6 +42,7 @@ from numba.extending import register_jitable as jitable
 
 from backtrack import search
 from backtrack.compiled import compile_for
+from backtrack.sorted_parts import collect_in_key_order, declared_terms, merge_step, terms_fit
 from backtrack.solver import PRUNING_KINDS, Progress, Result, Stats, Streaming, check_arguments
 
 JOINS = ("exact", "best")
@@ -60,6 +61,7 @@ def count_exact(left, right, target, cursor, limit):
 
     cursor int64[2] = (i ascending over left, j descending over right), updated. Makes at most
     ``limit`` moves, and returns early once the count passes 2**62; returns the count of this call.
+    A move is a select, not a branch (which pointer moves is random); equal sums are rare and branch.
     """
     i = cursor[0]
     j = cursor[1]
@@ -68,12 +70,8 @@ def count_exact(left, right, target, cursor, limit):
     steps = 0
     while i < n_left and j >= 0 and steps < limit:
         steps += 1
-        total = left[i] + right[j]
-        if total < target:
-            i += 1
-        elif total > target:
-            j -= 1
-        else:
+        total = left[np.uint64(i)] + right[np.uint64(j)]
+        if total == target:
             # A run of equal left keys meets a run of equal right keys: every pair matches.
             key = left[i]
             first_i = i
@@ -86,6 +84,10 @@ def count_exact(left, right, target, cursor, limit):
             count += (i - first_i) * (first_j - j)
             if count > COUNT_CAP:
                 break
+        else:
+            below = np.int64(total < target)
+            i += below
+            j -= 1 - below
     cursor[0] = i
     cursor[1] = j
     return count
@@ -105,11 +107,11 @@ def next_exact_run(left, right, target, cursor, limit, run):
             status = 0
             break
         steps += 1
-        total = left[i] + right[j]
-        if total < target:
-            i += 1
-        elif total > target:
-            j -= 1
+        total = left[np.uint64(i)] + right[np.uint64(j)]
+        if total != target:
+            below = np.int64(total < target)  # a select, not a branch
+            i += below
+            j -= 1 - below
         else:
             key = left[i]
             run[0] = i
@@ -259,6 +261,7 @@ _JOIN_FUNCTIONS = {
     "running_best": running_best,
     "best_pairs": best_pairs,
     "schroeppel_shamir": schroeppel_shamir,
+    "merge_step": merge_step,
 }
 _compiled_joins = {}
 
@@ -289,6 +292,7 @@ class _Part:
         self.variables = np.asarray(variables, dtype=np.int64)
         self.radix = n_values
         self.keys = self.values = self.codes = None
+        self.in_key_order = False  # keys ascending, values and codes alongside
         if n_values ** len(self.variables) >= 1 << 63:
             raise ValueError(f"a part of {len(self.variables)} variables with {n_values} values is too large")
 
@@ -398,6 +402,13 @@ class Bidirectional(Streaming):
             raise ValueError("order must be a permutation of the variables")
         self.order = order
         self.sense = 1 if self.space.maximize else -1
+        self.terms = declared_terms(strategy, problem, self.space)
+        if self.terms is not None:
+            root = np.array(self.space.state, dtype=np.int64)
+            key, value = strategy.summarize(problem, root, np.full(n, -1, dtype=np.int64))
+            self.root_summary = (int(key), int(value) * self.sense)
+            if not terms_fit(*self.terms, *self.root_summary):
+                self.terms = None
         self._budget = _Budget(time_limit, node_limit, on_progress, progress_every)
         self._stats = Stats()
         self._engine = None
@@ -478,7 +489,12 @@ class Bidirectional(Streaming):
             budget_tracker.max_depth = max(budget_tracker.max_depth, int(raw[search.ST_MAX_DEPTH]))
 
     def _collect(self, part, keep_values, keep_codes):
-        """Enumerate the part; keep its keys (and values, codes) in growing arrays."""
+        """Enumerate the part; keep its keys (and values, codes) in growing arrays.
+
+        When the strategy declares ``summary_terms``, the part is built in key order instead
+        (:func:`backtrack.sorted_parts.collect_in_key_order`), with no loop and no sort."""
+        if self.terms is not None and len(part.variables) > 0:
+            return self._collect_in_key_order(part, keep_values, keep_codes)
         dtype = object if self.exact_ints else np.int64
         bound = part.radix ** len(part.variables)
         # Up to 2^27 leaves, allocate the bound at once: pages never written are never resident.
@@ -504,6 +520,36 @@ class Bidirectional(Streaming):
             part.codes = arrays[2][:size]
         return part
 
+    def _collect_in_key_order(self, part, keep_values, keep_codes):
+        budget = self._budget
+        key_terms, value_terms = self.terms
+        terms = (key_terms, value_terms * self.sense)
+        others = [other for other in self._all_parts if other is not part]
+
+        def check(nodes):
+            reason = budget.check(nodes)
+            if reason is not None:
+                budget.nodes_before += nodes
+                raise _Stopped(reason)
+
+        nodes, cuts = collect_in_key_order(
+            part,
+            others,
+            terms,
+            self.root_summary,
+            self.target,
+            exact=self.join == "exact",
+            keep_values=keep_values,
+            keep_codes=keep_codes,
+            step=lambda *args: self._timed_join("merge_step", *args),
+            check=check,
+        )
+        budget.nodes_before += nodes
+        budget.pruned["feasibility"] += cuts
+        budget.max_depth = max(budget.max_depth, len(part.variables) if len(part.keys) else 0)
+        part.in_key_order = True
+        return part
+
     def _find_code(self, part, key, value=None):
         """Enumerate the part again and return the code of a leaf with this key (and value)."""
         for chunk in self._leaves(part):
@@ -518,7 +564,8 @@ class Bidirectional(Streaming):
     def _parts(self, pieces):
         n = len(self.order)
         bounds = [round(i * n / pieces) for i in range(pieces + 1)]
-        return [_Part(self.order[bounds[i] : bounds[i + 1]], self.space.n_values) for i in range(pieces)]
+        self._all_parts = [_Part(self.order[bounds[i] : bounds[i + 1]], self.space.n_values) for i in range(pieces)]
+        return self._all_parts
 
     def _solution(self, parts_and_codes):
         assignment = [-1] * self.space.n_vars
@@ -547,6 +594,8 @@ class Bidirectional(Streaming):
         keep_codes = self.goal == "all"
         for part in (left, right):
             self._collect(part, keep_values=False, keep_codes=keep_codes)
+            if part.in_key_order:
+                continue
             if keep_codes:
                 by_key = np.argsort(part.keys, kind="stable")
                 part.keys = part.keys[by_key]
@@ -588,6 +637,8 @@ class Bidirectional(Streaming):
         quarters = self._parts(4)
         for part in quarters:
             self._collect(part, keep_values=False, keep_codes=True)
+            if part.in_key_order:
+                continue
             by_key = np.argsort(part.keys, kind="stable")
             part.keys = part.keys[by_key]
             part.codes = part.codes[by_key]
@@ -636,10 +687,11 @@ class Bidirectional(Streaming):
         left, right = self._parts(2)
         self._collect(left, keep_values=True, keep_codes=False)
         self._collect(right, keep_values=True, keep_codes=False)
-        by_key = np.argsort(right.keys, kind="stable")
-        right.keys = right.keys[by_key]
-        right.values = right.values[by_key]
-        del by_key
+        if not right.in_key_order:
+            by_key = np.argsort(right.keys, kind="stable")
+            right.keys = right.keys[by_key]
+            right.values = right.values[by_key]
+            del by_key
         best_at = np.zeros(len(right.keys), dtype=np.int64)
         self._timed_join("running_best", right.values, best_at)
         found = np.zeros(3, dtype=np.int64)

@@ -52,9 +52,15 @@ class Strategy:
     ``Strategy("forward-checking", Queens, is_feasible=..., propagate=...)``; hooks not given keep
     their neutral defaults (see :mod:`backtrack.hooks`). Hook functions are plain Python that
     numba can compile; helper functions they call must be decorated with :func:`backtrack.jitable`.
+
+    ``summary_terms(problem) -> (key_terms, value_terms)`` (plain Python, optional) declares that
+    ``summarize`` of a part of the variables is the root's summary plus the terms of its decisions
+    (int64 arrays ``[n_vars, n_values]``), and that the other hooks reject no part's leaf that the
+    bounds of these sums do not reject: bidirectional search then builds each part in key order
+    without the loop (:mod:`backtrack.sorted_parts`).
     """
 
-    def __init__(self, name, problem_type, *, description="", uses_domains=None, **hook_functions):
+    def __init__(self, name, problem_type, *, description="", uses_domains=None, summary_terms=None, **hook_functions):
         unknown = set(hook_functions) - set(HOOK_NAMES)
         if unknown:
             raise TypeError(f"unknown hook(s) {sorted(unknown)}; hooks are {', '.join(HOOK_NAMES)}")
@@ -63,6 +69,7 @@ class Strategy:
         self.name = name
         self.problem_type = problem_type
         self.description = description
+        self.summary_terms = summary_terms
         self.custom = {k: v for k, v in hook_functions.items() if v is not None}
         for hook_name in HOOK_NAMES:
             fn = self.custom.get(hook_name, DEFAULTS[hook_name])
