@@ -148,7 +148,6 @@ def _merge_many(keys, values, codes, size, key_terms, value_terms, code_unit, up
     return filled
 
 
-
 def part_range(key_terms, variables, base_key):
     """The smallest and largest key a part's leaves can have (its root summary plus its terms)."""
     low = base_key + sum(int(key_terms[var].min()) for var in variables)
@@ -199,7 +198,8 @@ def collect_in_key_order(part, others, terms, root_summary, target, *, exact, ke
         lower = target - rest_max if exact else -INT64_ROOM
         keys, values, codes = columns
         tried = radix * size
-        size = int(step(keys, values, codes, size, key_terms[var], value_terms[var], radix**position, upper, lower, base))
+        unit = radix**position
+        size = int(step(keys, values, codes, size, key_terms[var], value_terms[var], unit, upper, lower, base))
         nodes += tried
         cuts += tried - size
         check(nodes)
