@@ -5,12 +5,13 @@ items so far is merged with L + w, item by item, into a second buffer; no sort),
 two-pointer scan counts the pairs that hit the target. No pruning, no engine: the baseline the
 engine's ``bidirectional`` strategy is measured against.
 
-    python benchmarks/peers/horowitz_sahni.py FILE     # prints {"count": .., "time_s": .., "cpu_s": ..}
+    python benchmarks/peers/horowitz_sahni.py FILE     # prints {"count", "time_s", "cpu_s", "base_mb"}
 
 FILE is a subset-sum instance as ``backtrack subsetsum --file`` reads it (the target, then the weights).
 """
 
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -95,10 +96,13 @@ def read_instance(path):
 def main():
     weights, target = read_instance(sys.argv[1])
     count_subsets([1, 2, 3, 4], 5)  # compile, or load from the cache, before timing
+    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     wall = time.perf_counter()
     cpu = time.process_time()
     count = count_subsets(weights, target)
-    print(json.dumps({"count": count, "time_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu}))
+    wall = time.perf_counter() - wall
+    cpu = time.process_time() - cpu
+    print(json.dumps({"count": count, "time_s": wall, "cpu_s": cpu, "base_mb": base_mb}))
 
 
 if __name__ == "__main__":
