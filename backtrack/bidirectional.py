@@ -14,7 +14,7 @@ goal ``COLLECT``) enumerates each half in a forced variable order, pruned by the
 
 ``low_memory=True`` (exact join, goals ``first`` and ``count``): four quarter lists joined in
 O(2^(n/4)) memory (Schroeppel-Shamir's bound), residue by residue of the left sums modulo a power
-of two (:mod:`backtrack.modular_join`).
+of two (:mod:`backtrack.residue_join`).
 
 Contract for the strategy's hooks: ``accept`` sees a half's leaf (a partial assignment), so leave
 it at the default or make it hold for every partial assignment that may extend to a solution;
@@ -41,9 +41,9 @@ import numba
 import numpy as np
 from numba.extending import register_jitable as jitable
 
-from backtrack import search
+from backtrack import residue_join, search
 from backtrack.compiled import compile_for
-from backtrack.modular_join import COUNT_SPLIT, modular_join, modulus_for, new_table, residue_buckets
+from backtrack.residue_join import modular_join, modulus_for, new_table, residue_buckets
 from backtrack.solver import PRUNING_KINDS, Progress, Result, Stats, Streaming, check_arguments
 from backtrack.sorted_parts import collect_in_key_order, declared_terms, merge_step, terms_fit
 
@@ -591,7 +591,7 @@ class Bidirectional(Streaming):
                     [(a, int(a.codes[i])), (b, int(b.codes[j])), (c, int(c.codes[k])), (d, int(d.codes[m]))]
                 )
                 return
-            self._budget.count = int(counts[0]) * COUNT_SPLIT + int(counts[1])
+            self._budget.count = residue_join.total(counts)
             self._check()
 
     def _best(self):

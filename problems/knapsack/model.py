@@ -984,6 +984,21 @@ def weight_and_profit(problem, state, assign):
     return state[WEIGHT], state[PROFIT]
 
 
+def item_terms(problem):
+    """``summary_terms`` of ``bidirectional``: each decision's change of (weight, profit), as
+    ``take_or_leave`` makes it (an item left of the pivot is in at the root: leaving it out
+    subtracts); ``fits`` cuts what the bounds of these sums cut."""
+    n = problem.profit.shape[0]
+    keys = np.zeros((n, 2), dtype=np.int64)
+    values = np.zeros((n, 2), dtype=np.int64)
+    left = np.arange(n) < problem.pivot
+    keys[left, 0] = -problem.weight[left]
+    values[left, 0] = -problem.profit[left]
+    keys[~left, 1] = problem.weight[~left]
+    values[~left, 1] = problem.profit[~left]
+    return keys, values
+
+
 # ---------------------------------------------------------------- strategies
 
 
@@ -1131,6 +1146,7 @@ STRATEGIES["bidirectional"] = Strategy(
     objective=total_profit,
     is_feasible=fits,
     summarize=weight_and_profit,
+    summary_terms=item_terms,
     description=f"meet in the middle: best profit per weight in each half, joined (n <= {MAX_BIDIRECTIONAL})",
 )
 LAYOUTS["bidirectional"] = {"core": False, "reduce": False, "incumbent": False, "memo": False, "keep_zero": True}

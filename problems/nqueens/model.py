@@ -165,11 +165,11 @@ def free_columns(problem, state, domains, assign, var):
 
 @jitable
 def place_on_masks(problem, state, var, value):
-    """Occupy the column and both diagonals, shifted to the next row."""
+    """Occupy the column and both diagonals, shifted to the next row. The left diagonals' bits
+    past the board are not cleared (the free columns are masked to the board, as in C)."""
     bit = np.int64(1) << value
-    full = (np.int64(1) << problem.n) - 1
     state[COLS] |= bit
-    state[LEFT] = ((state[LEFT] | bit) << 1) & full
+    state[LEFT] = (state[LEFT] | bit) << 1
     state[RIGHT] = (state[RIGHT] | bit) >> 1
 
 

@@ -109,3 +109,8 @@ def modulus_for(quarters):
     """M: the power of two nearest above the longest quarter (about one left pair per a entry)."""
     longest = max(len(q) for q in quarters)
     return 1 << max(0, (longest - 1).bit_length())
+
+
+def total(counts):
+    """The exact count that ``counts`` (int64[2], see :func:`modular_join`) holds, a Python int."""
+    return int(counts[0]) * COUNT_SPLIT + int(counts[1])
