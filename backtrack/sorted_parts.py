@@ -17,6 +17,8 @@ of the sorted list. Each (entry, value) pair tried counts as a node and each dro
 feasibility cut, as in the engine's loop; for subset sum the counts are the same as the loop's.
 """
 
+import mmap
+
 import numpy as np
 from numba.extending import register_jitable as jitable
 
@@ -181,7 +183,7 @@ def collect_in_key_order(part, others, terms, root_summary, target, *, exact, ke
     bound = radix ** len(variables)
     # Pages never written are never resident: up to 2^27 entries, allocate the bound at once.
     capacity = min(bound, 1 << 27)
-    columns = [np.empty(capacity if keep else 0, dtype=np.int64) for keep in (True, keep_values, keep_codes)]
+    columns = [_fresh_int64(capacity if keep else 0) for keep in (True, keep_values, keep_codes)]
     for column, first in zip(columns, (base_key, base_value, 0), strict=True):
         if column.shape[0]:
             column[0] = first
@@ -211,10 +213,19 @@ def collect_in_key_order(part, others, terms, root_summary, target, *, exact, ke
     return nodes, cuts
 
 
+def _fresh_int64(size):
+    """An int64 array on ordinary pages. numpy asks for transparent huge pages for large arrays,
+    whose first touch cost 3-6x more system time here (two 256 MB arrays: 1.7-1.9 s against
+    0.3-0.7 s); an anonymous mapping is zero-filled page by page as the merges reach it."""
+    if size * 8 < 1 << 22:
+        return np.empty(size, dtype=np.int64)
+    return np.frombuffer(mmap.mmap(-1, size * 8), dtype=np.int64)
+
+
 def _grown(column, capacity, size):
     if column.shape[0] == 0:
         return column
-    grown = np.empty(capacity, dtype=column.dtype)
+    grown = _fresh_int64(capacity)
     grown[:size] = column[:size]
     return grown
 
