@@ -43,7 +43,7 @@ instances = st.lists(st.integers(0, 30), min_size=1, max_size=9).flatmap(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=12)
 @given(instance=instances)
 def test_key_order_matches_brute_force_and_the_loop(backend, instance):
     weights, target = instance
@@ -66,7 +66,7 @@ def test_key_order_matches_brute_force_and_the_loop(backend, instance):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=12)
 @given(instance=instances)
 def test_closest_in_key_order(backend, instance):
     weights, target = instance
@@ -79,7 +79,7 @@ def test_closest_in_key_order(backend, instance):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@settings(deadline=None, max_examples=20)
+@settings(deadline=None, max_examples=10)
 @given(
     items=st.lists(st.tuples(st.integers(1, 40), st.integers(1, 30)), min_size=1, max_size=10),
     fraction=st.floats(0, 1),
