@@ -136,7 +136,8 @@ def test_merge_step_against_sorting(backend, keys, terms, n_values, limits):
     # Values and codes travel with their keys: value = 3 * key; code = old index + 100 * value.
     assert (columns[1][:got] == 3 * columns[0][:got]).all()
     codes = columns[2][:got]
-    assert sorted(zip(columns[0][:got].tolist(), (codes // 100).tolist(), (codes % 100).tolist())) == expected
+    keys = columns[0][:got].tolist()
+    assert sorted(zip(keys, (codes // 100).tolist(), (codes % 100).tolist(), strict=True)) == expected
 
 
 def test_residue_join_count_is_exact_past_its_split(monkeypatch):
