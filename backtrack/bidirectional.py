@@ -12,8 +12,9 @@ goal ``COLLECT``) enumerates each half in a forced variable order, pruned by the
   ``key_left + key_right <= target``; the right list sorted by key with a running best value
   (which drops dominated pairs), each left leaf answered by binary search.
 
-``low_memory=True`` (exact join, goals ``first`` and ``count``) is Schroeppel-Shamir: four quarter
-lists, and two heaps that produce the sums of each half in order, in O(2^(n/4)) memory.
+``low_memory=True`` (exact join, goals ``first`` and ``count``): four quarter lists joined in
+O(2^(n/4)) memory (Schroeppel-Shamir's bound), residue by residue of the left sums modulo a power
+of two (:mod:`backtrack.residue_join`).
 
 Contract for the strategy's hooks: ``accept`` sees a half's leaf (a partial assignment), so leave
 it at the default or make it hold for every partial assignment that may extend to a solution;
@@ -40,9 +41,11 @@ import numba
 import numpy as np
 from numba.extending import register_jitable as jitable
 
-from backtrack import search
+from backtrack import residue_join, search
 from backtrack.compiled import compile_for
+from backtrack.residue_join import modular_join, modulus_for, new_table, residue_buckets
 from backtrack.solver import PRUNING_KINDS, Progress, Result, Stats, Streaming, check_arguments
+from backtrack.sorted_parts import collect_in_key_order, declared_terms, merge_step, terms_fit
 
 JOINS = ("exact", "best")
 _JOIN_GOALS = {"exact": ("first", "count", "all"), "best": ("optimize",)}
@@ -60,6 +63,7 @@ def count_exact(left, right, target, cursor, limit):
 
     cursor int64[2] = (i ascending over left, j descending over right), updated. Makes at most
     ``limit`` moves, and returns early once the count passes 2**62; returns the count of this call.
+    A move is a select, not a branch (which pointer moves is random); equal sums are rare and branch.
     """
     i = cursor[0]
     j = cursor[1]
@@ -68,12 +72,8 @@ def count_exact(left, right, target, cursor, limit):
     steps = 0
     while i < n_left and j >= 0 and steps < limit:
         steps += 1
-        total = left[i] + right[j]
-        if total < target:
-            i += 1
-        elif total > target:
-            j -= 1
-        else:
+        total = left[np.uint64(i)] + right[np.uint64(j)]
+        if total == target:
             # A run of equal left keys meets a run of equal right keys: every pair matches.
             key = left[i]
             first_i = i
@@ -86,6 +86,10 @@ def count_exact(left, right, target, cursor, limit):
             count += (i - first_i) * (first_j - j)
             if count > COUNT_CAP:
                 break
+        else:
+            below = np.int64(total < target)
+            i += below
+            j -= 1 - below
     cursor[0] = i
     cursor[1] = j
     return count
@@ -105,11 +109,11 @@ def next_exact_run(left, right, target, cursor, limit, run):
             status = 0
             break
         steps += 1
-        total = left[i] + right[j]
-        if total < target:
-            i += 1
-        elif total > target:
-            j -= 1
+        total = left[np.uint64(i)] + right[np.uint64(j)]
+        if total != target:
+            below = np.int64(total < target)  # a select, not a branch
+            i += below
+            j -= 1 - below
         else:
             key = left[i]
             run[0] = i
@@ -168,97 +172,13 @@ def best_pairs(left_keys, left_values, right_keys, right_values, best_at, capaci
             found[2] = j
 
 
-@jitable
-def _sift_down(sums, rows, size):
-    """Restore the min-heap order of ``sums`` (with ``rows`` alongside) from the root."""
-    at = 0
-    item_sum = sums[0]
-    item_row = rows[0]
-    while True:
-        child = 2 * at + 1
-        if child >= size:
-            break
-        if child + 1 < size and sums[child + 1] < sums[child]:
-            child += 1
-        if sums[child] >= item_sum:
-            break
-        sums[at] = sums[child]
-        rows[at] = rows[child]
-        at = child
-    sums[at] = item_sum
-    rows[at] = item_row
-
-
-@jitable
-def _advance(heap, sizes, side, keys_a, keys_b, step):
-    """Replace the heap's top sum by the next one of its row (left: next b, right: previous d).
-
-    heap = (sums, rows, pos): the heap of ``sign * (keys_a[row] + keys_b[pos[row]])`` (sign = step).
-    """
-    sums, rows, pos = heap
-    row = rows[0]
-    at = pos[row] + step
-    pos[row] = at
-    if at < 0 or at == keys_b.shape[0]:
-        # The row is used up: the last entry takes the root.
-        sizes[side] -= 1
-        sums[0] = sums[sizes[side]]
-        rows[0] = rows[sizes[side]]
-    else:
-        sums[0] = step * (keys_a[row] + keys_b[at])
-    if sizes[side] > 1:
-        _sift_down(sums, rows, sizes[side])
-
-
-@jitable
-def schroeppel_shamir(a, b, c, d, target, left_heap, right_heap, sizes, limit, first, found):
-    """Pairs of half sums ``(a + b) + (c + d) == target`` from heaps over sorted quarter lists.
-
-    left_heap = (sums, rows, pos) yields a + b ascending (row: index into a, pos[row]: into b);
-    right_heap yields c + d descending (its sums are negated). sizes int64[2]: live entries of
-    each heap. At most ``limit`` moves. Goal count (``first`` False): returns the pairs counted in
-    this call. Goal first: returns 1 and writes the quarter indices to found int64[4], or 0.
-    """
-    left_sums, left_rows, left_pos = left_heap
-    right_sums, right_rows, right_pos = right_heap
-    count = 0
-    steps = 0
-    while sizes[0] > 0 and sizes[1] > 0 and steps < limit:
-        steps += 1
-        left = left_sums[0]
-        right = -right_sums[0]
-        if left + right < target:
-            _advance(left_heap, sizes, 0, a, b, 1)
-        elif left + right > target:
-            _advance(right_heap, sizes, 1, c, d, -1)
-        elif first:
-            found[0] = left_rows[0]
-            found[1] = left_pos[left_rows[0]]
-            found[2] = right_rows[0]
-            found[3] = right_pos[right_rows[0]]
-            return 1
-        else:
-            # Every left sum equal to `left` pairs with every right sum equal to `right`.
-            n_left = 0
-            while sizes[0] > 0 and left_sums[0] == left:
-                n_left += 1
-                _advance(left_heap, sizes, 0, a, b, 1)
-            n_right = 0
-            while sizes[1] > 0 and -right_sums[0] == right:
-                n_right += 1
-                _advance(right_heap, sizes, 1, c, d, -1)
-            count += n_left * n_right
-            if count > COUNT_CAP:
-                break
-    return count
-
-
 _JOIN_FUNCTIONS = {
     "count_exact": count_exact,
     "next_exact_run": next_exact_run,
     "running_best": running_best,
     "best_pairs": best_pairs,
-    "schroeppel_shamir": schroeppel_shamir,
+    "modular_join": modular_join,
+    "merge_step": merge_step,
 }
 _compiled_joins = {}
 
@@ -289,6 +209,7 @@ class _Part:
         self.variables = np.asarray(variables, dtype=np.int64)
         self.radix = n_values
         self.keys = self.values = self.codes = None
+        self.in_key_order = False  # keys ascending, values and codes alongside
         if n_values ** len(self.variables) >= 1 << 63:
             raise ValueError(f"a part of {len(self.variables)} variables with {n_values} values is too large")
 
@@ -398,6 +319,13 @@ class Bidirectional(Streaming):
             raise ValueError("order must be a permutation of the variables")
         self.order = order
         self.sense = 1 if self.space.maximize else -1
+        self.terms = declared_terms(strategy, problem, self.space)
+        if self.terms is not None:
+            root = np.array(self.space.state, dtype=np.int64)
+            key, value = strategy.summarize(problem, root, np.full(n, -1, dtype=np.int64))
+            self.root_summary = (int(key), int(value) * self.sense)
+            if not terms_fit(*self.terms, *self.root_summary):
+                self.terms = None
         self._budget = _Budget(time_limit, node_limit, on_progress, progress_every)
         self._stats = Stats()
         self._engine = None
@@ -478,7 +406,12 @@ class Bidirectional(Streaming):
             budget_tracker.max_depth = max(budget_tracker.max_depth, int(raw[search.ST_MAX_DEPTH]))
 
     def _collect(self, part, keep_values, keep_codes):
-        """Enumerate the part; keep its keys (and values, codes) in growing arrays."""
+        """Enumerate the part; keep its keys (and values, codes) in growing arrays.
+
+        When the strategy declares ``summary_terms``, the part is built in key order instead
+        (:func:`backtrack.sorted_parts.collect_in_key_order`), with no loop and no sort."""
+        if self.terms is not None and len(part.variables) > 0:
+            return self._collect_in_key_order(part, keep_values, keep_codes)
         dtype = object if self.exact_ints else np.int64
         bound = part.radix ** len(part.variables)
         # Up to 2^27 leaves, allocate the bound at once: pages never written are never resident.
@@ -504,6 +437,36 @@ class Bidirectional(Streaming):
             part.codes = arrays[2][:size]
         return part
 
+    def _collect_in_key_order(self, part, keep_values, keep_codes):
+        budget = self._budget
+        key_terms, value_terms = self.terms
+        terms = (key_terms, value_terms * self.sense)
+        others = [other for other in self._all_parts if other is not part]
+
+        def check(nodes):
+            reason = budget.check(nodes)
+            if reason is not None:
+                budget.nodes_before += nodes
+                raise _Stopped(reason)
+
+        nodes, cuts = collect_in_key_order(
+            part,
+            others,
+            terms,
+            self.root_summary,
+            self.target,
+            exact=self.join == "exact",
+            keep_values=keep_values,
+            keep_codes=keep_codes,
+            step=lambda *args: self._timed_join("merge_step", *args),
+            check=check,
+        )
+        budget.nodes_before += nodes
+        budget.pruned["feasibility"] += cuts
+        budget.max_depth = max(budget.max_depth, len(part.variables) if len(part.keys) else 0)
+        part.in_key_order = True
+        return part
+
     def _find_code(self, part, key, value=None):
         """Enumerate the part again and return the code of a leaf with this key (and value)."""
         for chunk in self._leaves(part):
@@ -518,7 +481,8 @@ class Bidirectional(Streaming):
     def _parts(self, pieces):
         n = len(self.order)
         bounds = [round(i * n / pieces) for i in range(pieces + 1)]
-        return [_Part(self.order[bounds[i] : bounds[i + 1]], self.space.n_values) for i in range(pieces)]
+        self._all_parts = [_Part(self.order[bounds[i] : bounds[i + 1]], self.space.n_values) for i in range(pieces)]
+        return self._all_parts
 
     def _solution(self, parts_and_codes):
         assignment = [-1] * self.space.n_vars
@@ -547,6 +511,8 @@ class Bidirectional(Streaming):
         keep_codes = self.goal == "all"
         for part in (left, right):
             self._collect(part, keep_values=False, keep_codes=keep_codes)
+            if part.in_key_order:
+                continue
             if keep_codes:
                 by_key = np.argsort(part.keys, kind="stable")
                 part.keys = part.keys[by_key]
@@ -588,58 +554,55 @@ class Bidirectional(Streaming):
         quarters = self._parts(4)
         for part in quarters:
             self._collect(part, keep_values=False, keep_codes=True)
+            if part.in_key_order:
+                continue
             by_key = np.argsort(part.keys, kind="stable")
             part.keys = part.keys[by_key]
             part.codes = part.codes[by_key]
         a, b, c, d = quarters
         if min(len(part.keys) for part in quarters) == 0:
             return
-        # a ascending with every row at b[0] is already a min-heap; likewise c at d[-1], negated.
-        left_heap = (a.keys + b.keys[0], np.arange(len(a.keys), dtype=np.int64), np.zeros(len(a.keys), np.int64))
-        right_heap = (
-            -(c.keys + d.keys[-1]),
-            np.arange(len(c.keys), dtype=np.int64),
-            np.full(len(c.keys), len(d.keys) - 1, dtype=np.int64),
-        )
-        right_heap = (right_heap[0][::-1].copy(), right_heap[1][::-1].copy(), right_heap[2])
-        sizes = np.array([len(a.keys), len(c.keys)], dtype=np.int64)
+        keys = tuple(part.keys for part in quarters)
+        modulus = modulus_for(keys)
+        mask = modulus - 1
+        buckets = (*residue_buckets(b.keys, mask), *residue_buckets(d.keys, mask))
+        # About len(a) * len(b) / M left pairs per residue; the table doubles when one has more.
+        slots = 1 << max(4, (4 * len(a.keys) * len(b.keys) // modulus).bit_length())
+        table = new_table(slots)
+        residue = np.zeros(1, dtype=np.int64)
+        counts = np.zeros(2, dtype=np.int64)
         found = np.zeros(4, dtype=np.int64)
         first = self.goal == "first"
-        while sizes[0] > 0 and sizes[1] > 0:
-            got = int(
+        per_call = max(1, JOIN_STEPS // (len(a.keys) + len(c.keys) + 2 * len(b.keys) * len(a.keys) // modulus))
+        while residue[0] < modulus:
+            stop = min(modulus, int(residue[0]) + per_call)
+            status = int(
                 self._timed_join(
-                    "schroeppel_shamir",
-                    a.keys,
-                    b.keys,
-                    c.keys,
-                    d.keys,
-                    self.target,
-                    left_heap,
-                    right_heap,
-                    sizes,
-                    JOIN_STEPS,
-                    first,
-                    found,
+                    "modular_join", keys, buckets, self.target, mask, residue, stop, table, first, counts, found
                 )
             )
-            if first and got:
+            if status == 2:
+                table = new_table(2 * len(table[0]))
+                continue
+            if status == 1:
                 i, j, k, m = found.tolist()
                 self._budget.solutions = self._budget.count = 1
                 yield self._solution(
                     [(a, int(a.codes[i])), (b, int(b.codes[j])), (c, int(c.codes[k])), (d, int(d.codes[m]))]
                 )
                 return
-            self._budget.count += got
+            self._budget.count = residue_join.total(counts)
             self._check()
 
     def _best(self):
         left, right = self._parts(2)
         self._collect(left, keep_values=True, keep_codes=False)
         self._collect(right, keep_values=True, keep_codes=False)
-        by_key = np.argsort(right.keys, kind="stable")
-        right.keys = right.keys[by_key]
-        right.values = right.values[by_key]
-        del by_key
+        if not right.in_key_order:
+            by_key = np.argsort(right.keys, kind="stable")
+            right.keys = right.keys[by_key]
+            right.values = right.values[by_key]
+            del by_key
         best_at = np.zeros(len(right.keys), dtype=np.int64)
         self._timed_join("running_best", right.values, best_at)
         found = np.zeros(3, dtype=np.int64)

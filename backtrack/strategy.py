@@ -57,10 +57,24 @@ class Strategy:
     would be cut, e.g. attacked columns), ``"symmetry"`` or ``"ordering"`` (the default). With the
     ``plain_value_bits`` hook (the values a level would offer without symmetry breaking), the
     values ``value_bits`` leaves out of those count as ``"symmetry"``, the rest as ``leaves_out``.
+
+    ``summary_terms(problem) -> (key_terms, value_terms)`` (plain Python, optional) declares that
+    ``summarize`` of a part of the variables is the root's summary plus the terms of its decisions
+    (int64 arrays ``[n_vars, n_values]``), and that the other hooks reject no part's leaf that the
+    bounds of these sums do not reject: bidirectional search then builds each part in key order
+    without the loop (:mod:`backtrack.sorted_parts`).
     """
 
     def __init__(
-        self, name, problem_type, *, description="", uses_domains=None, leaves_out="ordering", **hook_functions
+        self,
+        name,
+        problem_type,
+        *,
+        description="",
+        uses_domains=None,
+        leaves_out="ordering",
+        summary_terms=None,
+        **hook_functions,
     ):
         unknown = set(hook_functions) - set(HOOK_NAMES)
         if unknown:
@@ -73,6 +87,7 @@ class Strategy:
         self.leaves_out = leaves_out
         self.problem_type = problem_type
         self.description = description
+        self.summary_terms = summary_terms
         self.custom = {k: v for k, v in hook_functions.items() if v is not None}
         for hook_name in HOOK_NAMES:
             fn = self.custom.get(hook_name, DEFAULTS[hook_name])
@@ -98,7 +113,13 @@ class Strategy:
     def __reduce__(self):
         # Pickled as its parts (hooks travel by module and name): a worker process of a cluster
         # rebuilds the strategy, which registers it there, then compiles or loads it from its cache.
-        return (_rebuild, (self.name, self.problem_type, self.description, self.uses_domains, self.custom))
+        options = {
+            "description": self.description,
+            "uses_domains": self.uses_domains,
+            "leaves_out": self.leaves_out,
+            "summary_terms": self.summary_terms,
+        }
+        return (_rebuild, (self.name, self.problem_type, options, self.custom))
 
     @property
     def cache_tag(self):
@@ -107,8 +128,8 @@ class Strategy:
         return f"{safe[:40]}-{self.digest[:16]}"
 
 
-def _rebuild(name, problem_type, description, uses_domains, hook_functions):
-    return Strategy(name, problem_type, description=description, uses_domains=uses_domains, **hook_functions)
+def _rebuild(name, problem_type, options, hook_functions):
+    return Strategy(name, problem_type, **options, **hook_functions)
 
 
 def _source_bytes(fn, seen):

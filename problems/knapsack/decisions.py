@@ -162,3 +162,18 @@ def fix_by_bound(problem, state, domains, assign, var, value):
 def weight_and_profit(problem, state, assign):
     """``summarize`` for meet in the middle: join halves on weight, score by profit."""
     return state[WEIGHT], state[PROFIT]
+
+
+def item_terms(problem):
+    """``summary_terms`` of ``bidirectional``: each decision's change of (weight, profit), as
+    ``take_or_leave`` makes it (an item left of the pivot is in at the root: leaving it out
+    subtracts); ``fits`` cuts what the bounds of these sums cut."""
+    n = problem.profit.shape[0]
+    keys = np.zeros((n, 2), dtype=np.int64)
+    values = np.zeros((n, 2), dtype=np.int64)
+    left = np.arange(n) < problem.pivot
+    keys[left, 0] = -problem.weight[left]
+    values[left, 0] = -problem.profit[left]
+    keys[~left, 1] = problem.weight[~left]
+    values[~left, 1] = problem.profit[~left]
+    return keys, values

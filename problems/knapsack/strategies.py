@@ -49,6 +49,7 @@ from problems.knapsack.decisions import (
     fits,
     fix_by_bound,
     higher_bound_first,
+    item_terms,
     take_first,
     take_or_leave,
     total_profit,
@@ -296,6 +297,7 @@ STRATEGIES["bidirectional"] = Strategy(
     objective=total_profit,
     is_feasible=fits,
     summarize=weight_and_profit,
+    summary_terms=item_terms,
     description=f"meet in the middle: best profit per weight in each half, joined (n <= {MAX_BIDIRECTIONAL})",
 )
 LAYOUTS["bidirectional"] = {"core": False, "reduce": False, "incumbent": False, "memo": False, "keep_zero": True}

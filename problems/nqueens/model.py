@@ -12,7 +12,8 @@ Strategies, from no pruning to bit-parallel search:
   board fast for N in the thousands.
 - ``bitboard``: columns and both diagonals as bit masks; the free columns of a row in O(1).
   When counting, the first queen takes only the left half of the board and each solution counts
-  twice (its mirror image is the solution not searched).
+  twice (its mirror image is the solution not searched); on odd boards, below a first queen in
+  the middle column, the second queen takes the left half too.
 - ``symmetry``: bitboard over one representative of each class of the board's 8 symmetries,
   each weighted by the size of its class (see the symmetry hooks below).
 """
@@ -151,13 +152,18 @@ COLS, LEFT, RIGHT = 0, 1, 2  # slots of the state row
 
 @jitable
 def free_columns(problem, state, domains, assign, var):
-    """Columns attacked by no queen, as a bit word from the three masks; the first row's left
-    half when mirroring."""
+    """Columns attacked by no queen, as a bit word from the three masks. When mirroring, the
+    first row takes the left half (the middle column of an odd board included), and below a
+    first queen in the middle column the second row takes the left half too: every board
+    searched then stands for itself and its mirror image, which is not searched."""
     n = problem.n
     full = (np.int64(1) << n) - 1
     free = ~(state[COLS] | state[LEFT] | state[RIGHT]) & full
-    if problem.mirror and var == 0:
-        free &= (np.int64(1) << ((n + 1) // 2)) - 1
+    if problem.mirror and var <= 1:
+        if var == 0:
+            free &= (np.int64(1) << ((n + 1) // 2)) - 1
+        elif 2 * assign[0] + 1 == n:
+            free &= (np.int64(1) << (n // 2)) - 1
     return free
 
 
@@ -171,18 +177,19 @@ def attack_free_columns(problem, state, domains, assign, var):
 
 @jitable
 def place_on_masks(problem, state, var, value):
-    """Occupy the column and both diagonals, shifted to the next row."""
+    """Occupy the column and both diagonals, shifted to the next row. The left diagonals' bits
+    past the board are not cleared (the free columns are masked to the board, as in C)."""
     bit = np.int64(1) << value
-    full = (np.int64(1) << problem.n) - 1
     state[COLS] |= bit
-    state[LEFT] = ((state[LEFT] | bit) << 1) & full
+    state[LEFT] = (state[LEFT] | bit) << 1
     state[RIGHT] = (state[RIGHT] | bit) >> 1
 
 
 @jitable
 def mirror_weight(problem, state, assign):
-    """A solution whose first queen is left of the middle stands for itself and its mirror."""
-    if problem.mirror and 2 * assign[0] + 1 < problem.n:
+    """When mirroring, a solution stands for itself and its mirror image (``free_columns``); the
+    1-queen board is its own mirror."""
+    if problem.mirror and problem.n > 1:
         return 2
     return 1
 

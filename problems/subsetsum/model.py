@@ -167,6 +167,16 @@ def half_sum(problem, state, assign):
     return state[SUM], state[SUM]
 
 
+def weight_terms(problem):
+    """``summary_terms`` of bidirectional: taking item i adds weights[i] to a half's sum, leaving it 0.
+    ``fits`` cuts exactly what the bounds of these sums cut. None for Python-int weights."""
+    if needs_python_ints(problem):
+        return None
+    terms = np.zeros((len(problem.weights), 2), dtype=np.int64)
+    terms[:, 1] = problem.weights
+    return terms, terms
+
+
 # ---------------------------------------------------------------- strategies
 
 
@@ -228,7 +238,8 @@ STRATEGIES = {
             SubsetSum,
             is_feasible=fits,
             summarize=half_sum,
-            description="meet in the middle: the engine lists each half's sums, compiled code joins them",
+            summary_terms=weight_terms,
+            description="meet in the middle: each half's sums built in sorted order, compiled code joins them",
             **_COMMON,
         ),
         DynamicProgramming(),
