@@ -1,6 +1,8 @@
 """The per-node hooks every knapsack strategy shares: applying a decision, feasibility, the
 objective, branching and value order, and ``reduction``'s propagation."""
 
+import numpy as np
+
 from backtrack import dom_contains, dom_remove, jitable
 from problems.knapsack.bounds import fill_from, interval_bound
 from problems.knapsack.problem import BEST, COUNT, DEPTH, PROFIT, WEIGHT
