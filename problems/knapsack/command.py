@@ -3,7 +3,8 @@
 import click
 
 from backtrack.bidirectional import Bidirectional
-from backtrack.cli import InputError, pick_strategy, run_search, search_options
+from backtrack.cli import InputError, Interrupted, pick_strategy, report, run_search, search_options
+from backtrack.solver import Result
 from problems.knapsack.generate import CLASSES, generate_series
 from problems.knapsack.io import format_pisinger, format_plain, read_instances
 from problems.knapsack.model import DEFAULT_STRATEGY, STRATEGIES, prepare, search_strategy
@@ -81,6 +82,8 @@ def knapsack(
             problem = prepare(instance, chosen.name, backend=backend)
         except ValueError as error:
             raise InputError(f"{file}: {error}") from None
+        except KeyboardInterrupt:
+            _interrupted_while_preparing(instance, chosen.name, backend, as_json)
         common = dict(
             problem_name="knapsack",
             instance_name=instance.name,
@@ -101,6 +104,21 @@ def knapsack(
             run_search(search_class=Bidirectional, target=problem.capacity, **common)
         else:
             run_search(**common)
+
+
+def _interrupted_while_preparing(instance, strategy_name, backend, as_json):
+    """Ctrl-C before the search began: the partial result (status limit, nothing found yet), then
+    exit status 130."""
+    result = Result(status="limit", goal="optimize", strategy=strategy_name, backend=backend, stop_reason="interrupt")
+
+    def keys(result):
+        more = {"core_nodes": None}
+        if instance.known_optimum is not None:
+            more.update(known_optimum=instance.known_optimum, matches_known=False)
+        return more
+
+    report("knapsack", instance.name, result, as_json, list, None, "profit", keys)
+    raise Interrupted()
 
 
 def _extra(instance, problem):
