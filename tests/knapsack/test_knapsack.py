@@ -24,10 +24,17 @@ ALL_STRATEGIES = list(STRATEGIES)
 NO_TARGET = -(1 << 60)  # an incumbent worth less than anything: no bound fixes an item against it
 
 
-def shortcuts_off(patch, lagrange=True):
+def shortcuts_off(patch, lagrange=True, start=True):
     """Switch off preparation's shortcuts, so that small instances reach the search whole: no
     root reduction fixes an item (the Lagrangian multiplier is still chosen, unless ``lagrange``
-    is false: then lam stays 0). The incumbent, bounds, memo and core searches stay as they are."""
+    is false: then lam stays 0). Unless ``start``, the search also starts from the empty
+    solution instead of the greedy one improved by local search (often optimal on small
+    instances: a search that cuts too much would still return it). Bounds, memo and core searches
+    stay as they are."""
+    if not start:
+        patch.setattr(model, "greedy", lambda profits, weights, order, capacity: (0, set()))
+        patch.setattr(model, "_improve", lambda p, w, order, capacity, value, chosen, rounds=200: (value, chosen))
+        patch.setattr(model, "_few_counts_start", lambda p, w, order, capacity, value, chosen: (value, chosen))
     real = model._lagrangian_reduce
     patch.setattr(model, "_reduce", lambda p, w, order, capacity, value, chosen, rounded=False: (list(order), []))
     patch.setattr(
@@ -148,7 +155,7 @@ def check_on_both_backends(instance, strategy, shortcuts=False, **constants):
         for name, value in constants.items():
             patch.setattr(model, name, value)
         if shortcuts:
-            shortcuts_off(patch)
+            shortcuts_off(patch, start=False)
         expected = brute_force(instance)
         compiled, chosen = solve_instance(instance, strategy, backend="numba")
         interpreted, chosen_py = solve_instance(instance, strategy, backend="python")
@@ -177,7 +184,7 @@ def test_combo_core_search_matches_brute_force():
     @given(instance=instances(max_items=12, min_items=4))
     def check(instance):
         with pytest.MonkeyPatch.context() as patch:
-            shortcuts_off(patch)
+            shortcuts_off(patch, start=False)
             patch.setattr(model, "CORE_HALVES", (1, 2, 3, 4))
             patch.setattr(model, "CORE_NODES", 50)
             core_nodes = prepare(instance, "combo", backend="python").core_nodes
@@ -736,7 +743,7 @@ def test_combo_unit_bound_on_spanner_instances_matches_brute_force():
     @given(instance=spanner_instances(min_items=2))
     def check(instance):
         with pytest.MonkeyPatch.context() as patch:
-            shortcuts_off(patch, lagrange=False)
+            shortcuts_off(patch, lagrange=False, start=False)
             patch.setattr(model, "UNIT_CLASS_SIZE", 0)
             used = prepare(instance, "combo", core_search=False).unit_weight[0] > 0
         reached(used and check_on_both_backends(instance, "combo", True, **constants)[1])
