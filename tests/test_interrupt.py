@@ -54,7 +54,12 @@ class Run:
     def interrupt(self):
         """Ctrl-C; check the exit status 130 and a clean stop; return the last JSON record."""
         self.process.send_signal(signal.SIGINT)
-        stdout, _ = self.process.communicate(timeout=60)
+        try:
+            stdout, _ = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # a hung run: leave no process behind, then fail
+            for pid in [*children(self.process.pid), self.process.pid]:
+                os.kill(pid, signal.SIGKILL)
+            raise
         while select.select([self.master], [], [], 0)[0]:
             try:
                 chunk = os.read(self.master, 4096)
