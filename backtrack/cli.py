@@ -379,14 +379,19 @@ def run_search(
         if printer is not None:
             printer.close()
     result = search.result
+    report(problem_name, instance_name, result, as_json, solution_json, show_solution, value_name, extra)
+    if result.interrupted:
+        raise Interrupted()
+    return result
+
+
+def report(problem_name, instance_name, result, as_json, solution_json, show_solution, value_name="value", extra=None):
+    """Print a result as :func:`run_search` does: its JSON record, or a readable summary."""
     more = extra(result) if extra else {}
     if as_json:
         _emit(result_record(problem_name, instance_name, result, solution_json, more))
     else:
         _print_summary(problem_name, instance_name, result, show_solution, value_name, more)
-    if result.interrupted:
-        raise Interrupted()
-    return result
 
 
 def _parallel_setup(given, goal):

@@ -1,5 +1,6 @@
 """The README's examples run as written and print what it says they print."""
 
+import json
 import re
 import subprocess
 import sys
@@ -39,14 +40,59 @@ def test_custom_problem_example_prints_what_the_readme_says(tmp_path):
     assert run.stdout == expected
 
 
-def test_command_line_examples_run(tmp_path_factory):
+def answer_checks(words, comment):
+    """What the example's comment claims, as checks of its JSON record: (key, expected) pairs.
+
+    ``# N ...``: the count (goal --count) or the value (knapsack; "proven optimal": status
+    optimal); ``# T = a + b + ...``: a subset-sum solution whose chosen weights are a, b, ... and
+    add up to T."""
+    number = re.match(r"\s*(\d+)\b", comment)
+    if not number:
+        return []
+    expected = int(number.group(1))
+    if words[1] == "subsetsum" and "--count" not in words:
+        terms = re.match(r"\s*\d+\s*=\s*([\d\s+]+)", comment)
+        assert terms, f"a subset-sum example must show its subset: {comment!r}"
+        weights = [int(w) for w in words[words.index("--target") + 2 :]]
+        summands = sorted(int(t) for t in terms.group(1).split("+"))
+        assert sum(summands) == expected, comment
+        return [("chosen weights", (weights, summands)), ("status", "satisfied")]
+    if "--count" in words:
+        return [("count", expected), ("status", "complete")]
+    checks = [("value", expected)]
+    if "proven optimal" in comment:
+        checks.append(("status", "optimal"))
+    return checks
+
+
+def check_record(record, checks):
+    for key, expected in checks:
+        if key == "chosen weights":
+            weights, summands = expected
+            assert sorted(weights[i] for i in record["solution"]) == summands, record
+        else:
+            assert record[key] == expected, (key, record)
+
+
+def readme_command_lines():
     block = code_blocks(section("The command line"))[0]
-    backtrack = [sys.executable, "-m", "backtrack"]
     for line in block.splitlines():
         command, _, comment = line.partition("#")
-        if not command.strip():
-            continue
-        words = command.split()
+        if command.strip():
+            yield command.split(), comment
+
+
+def test_every_command_line_example_has_its_answer_checked():
+    # Each example either states an answer that is checked against its JSON record below, or is
+    # one of the kinds checked otherwise there (a pipeline, a list, a file written, a board).
+    for words, comment in readme_command_lines():
+        otherwise = "|" in words or "--list-strategies" in words or "--output" in words or "--first" in words
+        assert otherwise or answer_checks(words, comment), f"no answer checked for {' '.join(words)}"
+
+
+def test_command_line_examples_run(tmp_path_factory):
+    backtrack = [sys.executable, "-m", "backtrack"]
+    for words, comment in readme_command_lines():
         assert words[0] == "backtrack"
         if "|" in words:  # a pipeline: the search must stop quietly when the reader goes away
             cut = words.index("|")
@@ -57,15 +103,28 @@ def test_command_line_examples_run(tmp_path_factory):
             producer.stdout.close()
             assert producer.wait(timeout=60) == 0, producer.stderr.read()
             assert head.stdout.count(b"\n") == 10
+            assert head.stdout.startswith(b"solution 1:")
             continue
-        run = subprocess.run(
-            backtrack + words[1:],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            cwd=tmp_path_factory.mktemp("cli") if "--output" in words else ROOT,
-        )
+        cwd = tmp_path_factory.mktemp("cli") if "--output" in words else ROOT
+        # Run as written, plus --json where it applies: the answer is read from its record.
+        json_flag = [] if "--json" in words or "--list-strategies" in words or "--output" in words else ["--json"]
+        run = subprocess.run(backtrack + words[1:] + json_flag, capture_output=True, text=True, timeout=300, cwd=cwd)
         assert run.returncode == 0, run.stderr
-        number = re.match(r"\s*(\d+)\b", comment)
-        if number:
-            assert re.search(rf"\b{number.group(1)}\b", run.stdout)
+        if "--list-strategies" in words:
+            assert run.stdout.count("\n") >= 2 and "naive" in run.stdout
+            continue
+        if "--output" in words:  # --generate: the file holds --count instances of n items
+            from problems.knapsack.io import read_instances
+
+            written = read_instances(str(cwd / words[words.index("--output") + 1]))
+            assert len(written) == int(words[words.index("--count") + 1])
+            assert all(len(i.profits) == int(words[words.index("--n") + 1]) for i in written)
+            continue
+        record = json.loads(run.stdout.strip().splitlines()[-1])
+        assert record["stop_reason"] is None, record
+        check_record(record, answer_checks(words, comment))
+        if words[1] == "nqueens" and "--first" in words:  # "one board": a valid one
+            board = record["solution"]
+            n = int(words[2])
+            assert sorted(board) == list(range(n))
+            assert len({r + c for r, c in enumerate(board)}) == len({r - c for r, c in enumerate(board)}) == n

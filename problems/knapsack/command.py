@@ -5,7 +5,8 @@ import time
 import click
 
 from backtrack.bidirectional import Bidirectional
-from backtrack.cli import InputError, pick_strategy, run_search, search_options
+from backtrack.cli import InputError, Interrupted, pick_strategy, report, run_search, search_options
+from backtrack.solver import Result
 from problems.knapsack.generate import KINDS, generate_series
 from problems.knapsack.io import format_pisinger, format_plain, read_instances
 from problems.knapsack.preparation import prepare, search_time_left
@@ -87,6 +88,8 @@ def knapsack(
             problem = prepare(instance, chosen.name, backend=backend, time_limit=time_limit)
         except ValueError as error:
             raise InputError(f"{file}: {error}") from None
+        except KeyboardInterrupt:
+            _interrupted_while_preparing(instance, chosen.name, backend, as_json)
         prepare_s = time.perf_counter() - started
         common = dict(
             problem_name="knapsack",
@@ -108,6 +111,21 @@ def knapsack(
             run_search(search_class=Bidirectional, target=problem.capacity, **common)
         else:
             run_search(**common)
+
+
+def _interrupted_while_preparing(instance, strategy_name, backend, as_json):
+    """Ctrl-C before the search began: the partial result (status limit, nothing found yet), then
+    exit status 130."""
+    result = Result(status="limit", goal="optimize", strategy=strategy_name, backend=backend, stop_reason="interrupt")
+
+    def keys(result):
+        more = {"core_nodes": None}
+        if instance.known_optimum is not None:
+            more.update(known_optimum=instance.known_optimum, matches_known=False)
+        return more
+
+    report("knapsack", instance.name, result, as_json, list, None, "profit", keys)
+    raise Interrupted()
 
 
 def _extra(instance, problem, prepare_s):

@@ -174,6 +174,8 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadlin
             problem = prepare(sub, "combo", core_search=False, hint=hint)
             strategy = search_strategy(problem, "combo")
             result = solve(problem, strategy, "optimize", node_limit=CORE_NODES, time_limit=left, backend=backend)
+            if result.interrupted:
+                raise KeyboardInterrupt  # Ctrl-C during a core search stops the preparation
             nodes += result.stats.nodes
             if result.solution is not None and result.value + outside_profit > target:
                 target = result.value + outside_profit

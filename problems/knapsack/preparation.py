@@ -50,6 +50,8 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
         time_limit=left,
         backend=backend,
     )
+    if probe.interrupted:
+        raise KeyboardInterrupt  # Ctrl-C during the probe stops the preparation
     if probe.status == "optimal" and probe.solution is not None:
         return quick._replace(
             start_value=int(probe.value),

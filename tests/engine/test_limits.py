@@ -85,17 +85,8 @@ LONG_SEARCHES = {"numba": (16, 14772512), "python": (14, 365596)}
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_time_limit_stops_a_long_search(backend):
     n, true_count = LONG_SEARCHES[backend]
-    reports = []
     started = time.perf_counter()
-    result = solve(
-        Queens(n),
-        QUEENS["feasibility"],
-        "count",
-        backend=backend,
-        time_limit=0.3,
-        on_progress=reports.append,
-        progress_every=0.05,
-    )
+    result = solve(Queens(n), QUEENS["feasibility"], "count", backend=backend, time_limit=0.3)
     wall = time.perf_counter() - started
     assert result.status == "limit"
     assert result.stop_reason == "time"
@@ -103,11 +94,30 @@ def test_time_limit_stops_a_long_search(backend):
     assert result.stats.nodes > 0
     assert result.stats.time_s < 5, "the search ran far past its time limit"
     assert wall < 60  # includes compiling (or loading) the engine
-    # Progress reports arrived, with growing node counts.
-    assert reports
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_progress_reports_between_slices(backend):
+    # progress_every=0: a report after every slice of the engine that does not end the search.
+    # The first slice is 1000 nodes, so a node limit above it gives reports whatever the clock.
+    n, true_count = LONG_SEARCHES[backend]
+    reports = []
+    result = solve(
+        Queens(n),
+        QUEENS["feasibility"],
+        "count",
+        backend=backend,
+        node_limit=20_000,
+        on_progress=reports.append,
+        progress_every=0,
+    )
+    assert (result.status, result.stop_reason, result.stats.nodes) == ("limit", "nodes", 20_000)
+    assert reports and reports[0].nodes == 1000
     nodes = [r.nodes for r in reports]
-    assert nodes == sorted(nodes)
-    assert nodes[-1] <= result.stats.nodes
+    assert nodes == sorted(set(nodes)) and nodes[-1] < result.stats.nodes
+    counts = [r.count for r in reports]
+    assert counts == sorted(counts) and counts[-1] <= result.count
+    assert all(r.value is None and r.elapsed_s >= 0 for r in reports)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from backtrack.cli import main
@@ -17,9 +17,50 @@ from problems.knapsack.generate import CLASSES, generate, generate_series
 from problems.knapsack.io import ParseError, format_pisinger, format_plain, parse, read_instances
 from problems.knapsack.model import STRATEGIES, Instance, prepare, solve_instance
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "knapsack"
-SHARED = Path("/work/shared/data/knapsack/pisinger-hard")
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "knapsack"
+SHARED = ROOT.parent / "shared" / "data" / "knapsack" / "pisinger-hard"  # ../shared, beside the project
 ALL_STRATEGIES = list(STRATEGIES)
+NO_TARGET = -(1 << 60)  # an incumbent worth less than anything: no bound fixes an item against it
+
+
+def shortcuts_off(patch, lagrange=True, start=True):
+    """Switch off preparation's shortcuts, so that small instances reach the search whole: no
+    root reduction fixes an item (the Lagrangian multiplier is still chosen, unless ``lagrange``
+    is false: then lam stays 0). Unless ``start``, the search also starts from the empty
+    solution instead of the greedy one improved by local search (often optimal on small
+    instances: a search that cuts too much would still return it). Bounds, memo and core searches
+    stay as they are."""
+    if not start:
+        patch.setattr(model, "greedy", lambda profits, weights, order, capacity: (0, set()))
+        patch.setattr(model, "_improve", lambda p, w, order, capacity, value, chosen, rounds=200: (value, chosen))
+        patch.setattr(model, "_few_counts_start", lambda p, w, order, capacity, value, chosen: (value, chosen))
+    real = model._lagrangian_reduce
+    patch.setattr(model, "_reduce", lambda p, w, order, capacity, value, chosen, rounded=False: (list(order), []))
+    patch.setattr(
+        model,
+        "_lagrangian_reduce",
+        lambda p, w, order, capacity, target, chosen, rounds=4: real(p, w, order, capacity, NO_TARGET, chosen, rounds),
+    )
+    if not lagrange:
+        patch.setattr(model, "_lagrange_safe", lambda instance: False)
+
+
+class Reached:
+    """Counts the examples of a property that reached what it checks; ``check()`` asserts that
+    most did (a property whose examples stop before the search passes whatever the code does)."""
+
+    def __init__(self, share=0.7):
+        self.share = share
+        self.tried = self.reached = 0
+
+    def __call__(self, reached):
+        self.tried += 1
+        self.reached += bool(reached)
+        event("reached the search" if reached else "closed before the search")
+
+    def check(self):
+        assert self.tried and self.reached >= self.share * self.tried, f"{self.reached} of {self.tried} reached"
 
 
 def brute_force(instance):
@@ -46,15 +87,19 @@ def check_solution(instance, result, chosen):
 
 
 @st.composite
-def instances(draw, max_items=9):
-    n = draw(st.integers(0, max_items))
+def instances(draw, max_items=9, min_items=0):
+    """Small instances of five styles; with ``min_items`` >= 2 every item weighs something and
+    fits alone, and the capacity never holds them all, so that something is left to decide."""
+    n = draw(st.integers(min_items, max_items))
     style = draw(st.sampled_from(["random", "strong", "inverse", "similar", "equal"]))
-    weights = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
+    weights = draw(st.lists(st.integers(0 if min_items < 2 else 1, 40), min_size=n, max_size=n))
     if style == "similar":  # w = 100 + small (Pisinger's class 9): few counts of items fit
         weights = [100 + w % 8 for w in weights]
         profits = draw(st.lists(st.integers(1, 40), min_size=n, max_size=n))
         k = draw(st.integers(0, n))  # or room for k items, and only for some sets of k
         capacity = draw(st.one_of(st.integers(0, max(1, sum(weights))), st.integers(100 * k, 107 * k)))
+        if min_items >= 2:
+            capacity = min(max(capacity, max(weights)), sum(weights) - 1)
         return Instance("h", profits, weights, capacity)
     if style == "inverse":  # w = p + k (Pisinger's class 4): the plain bound joins the Lagrangian one
         k = draw(st.integers(1, 10))
@@ -67,31 +112,54 @@ def instances(draw, max_items=9):
         profits = [w + k for w in weights]
     else:
         profits = list(weights)
-    capacity = draw(st.integers(0, max(1, sum(weights))))
+    if min_items >= 2:
+        capacity = draw(st.integers(max(weights), sum(weights) - 1))
+    else:
+        capacity = draw(st.integers(0, max(1, sum(weights))))
     return Instance("h", profits, weights, capacity)
 
 
 @pytest.mark.parametrize("strategy", ALL_STRATEGIES)
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=40)
 @given(instance=instances())
 def test_strategies_match_brute_force_on_both_backends(strategy, instance):
+    # The whole solve, preparation included: most of these small instances are closed by it.
     check_on_both_backends(instance, strategy)
 
 
-def check_combo_with(instance, **constants):
+@pytest.mark.parametrize("strategy", ALL_STRATEGIES)
+def test_strategies_search_whole_instances_like_brute_force(strategy):
+    # Preparation's shortcuts off: every item reaches the search, so the hooks are what is checked.
+    reached = Reached()
+
+    @settings(deadline=None, max_examples=40)
+    @given(instance=instances(min_items=2))
+    def check(instance):
+        reached(check_on_both_backends(instance, strategy, shortcuts=True)[1])
+
+    check()
+    reached.check()
+
+
+def check_combo_with(instance, shortcuts=True, **constants):
     """``combo`` with some of the model's constants changed (see :func:`check_on_both_backends`)."""
-    check_on_both_backends(instance, "combo", **constants)
+    return check_on_both_backends(instance, "combo", shortcuts=shortcuts, **constants)
 
 
-def check_on_both_backends(instance, strategy, **constants):
-    """``strategy``, with some of the model's constants changed: optimal, equal to brute force,
-    the same search on both backends."""
+def check_on_both_backends(instance, strategy, shortcuts=False, **constants):
+    """``strategy``, with some of the model's constants changed (and with ``shortcuts``, those
+    of :func:`shortcuts_off`): optimal, equal to brute force, the same search on both backends.
+    Returns the compiled search's result and whether the search had at least two real items to
+    decide (see :func:`reached_search`)."""
     with pytest.MonkeyPatch.context() as patch:
         for name, value in constants.items():
             patch.setattr(model, name, value)
+        if shortcuts:
+            shortcuts_off(patch, start=False)
         expected = brute_force(instance)
         compiled, chosen = solve_instance(instance, strategy, backend="numba")
         interpreted, chosen_py = solve_instance(instance, strategy, backend="python")
+        searched = prepare(instance, strategy, backend="python").item
     for result, items in ((compiled, chosen), (interpreted, chosen_py)):
         assert result.status == "optimal"
         assert result.value == expected
@@ -99,24 +167,47 @@ def check_on_both_backends(instance, strategy, **constants):
     assert compiled.stats.nodes == interpreted.stats.nodes
     assert compiled.stats.pruned == interpreted.stats.pruned
     assert chosen == chosen_py
+    return compiled, reached_search(searched, compiled)
 
 
-@settings(deadline=None, max_examples=150)
-@given(instance=instances(max_items=12))
-def test_combo_core_search_matches_brute_force(instance):
+def reached_search(items, result):
+    """Preparation left at least two items (not its padding item) and the engine decided or cut."""
+    return len(items) >= 2 and items[0] >= 0 and result.stats.nodes + sum(result.stats.pruned.values()) > 0
+
+
+def test_combo_core_search_matches_brute_force():
     # Core searches only run on windows smaller than the whole problem: shrink them so that the
     # small instances here go through them (hinted incumbents, repeated reductions).
-    check_combo_with(instance, CORE_HALVES=(1, 2, 3, 4), CORE_NODES=50)
+    reached = Reached()
+
+    @settings(deadline=None, max_examples=100)
+    @given(instance=instances(max_items=12, min_items=4))
+    def check(instance):
+        with pytest.MonkeyPatch.context() as patch:
+            shortcuts_off(patch, start=False)
+            patch.setattr(model, "CORE_HALVES", (1, 2, 3, 4))
+            patch.setattr(model, "CORE_NODES", 50)
+            core_nodes = prepare(instance, "combo", backend="python").core_nodes
+        reached(core_nodes > 0 and check_combo_with(instance, CORE_HALVES=(1, 2, 3, 4), CORE_NODES=50)[1])
+
+    check()
+    reached.check()
 
 
 @pytest.mark.parametrize("window", [1 << 20, 40])
-@settings(deadline=None, max_examples=80)
-@given(instance=instances(max_items=12))
-def test_combo_memo_windows_match_brute_force(window, instance):
+def test_combo_memo_windows_match_brute_force(window):
     # One state per depth in the Pareto lists, so that the states beyond them go to the weight
     # windows: whole (1 << 20) or capped (40 weights over all depths: states lighter than a window
     # recorded at its bottom, heavier ones not recorded).
-    check_combo_with(instance, PARETO_ENTRIES=1, MEMO_ENTRIES=window)
+    reached = Reached()
+
+    @settings(deadline=None, max_examples=60)
+    @given(instance=instances(max_items=12, min_items=4))
+    def check(instance):
+        reached(check_combo_with(instance, PARETO_ENTRIES=1, MEMO_ENTRIES=window)[1])
+
+    check()
+    reached.check()
 
 
 def _nodes_by_depth(problem):
@@ -136,12 +227,27 @@ def _nodes_by_depth(problem):
                     yield depth, int(state[model.WEIGHT]), model.lagrangian_bound(problem, state, None, None)
 
 
-@settings(deadline=None, max_examples=120)
-@given(instance=instances(max_items=10))
-def test_live_weights_hold_every_node_the_bound_keeps(instance):
+def test_live_weights_hold_every_node_the_bound_keeps():
     # A node outside its depth's live weights is cut by bound against the first incumbent.
-    problem = prepare(instance, "combo", core_search=False)
-    threshold = problem.start_value - problem.base_profit - problem.lam * problem.lam_count
+    reached = Reached()
+
+    @settings(deadline=None, max_examples=120)
+    @given(instance=instances(max_items=10, min_items=2), slack=st.integers(0, 60))
+    def check(instance, slack):
+        reached(_check_live_weights(instance, slack))
+
+    check()
+    reached.check()
+
+
+def _check_live_weights(instance, slack):
+    """Check every node the bound keeps against an incumbent ``slack`` below the first one (the
+    first is often optimal on small instances: then the bound keeps no node); return how many."""
+    with pytest.MonkeyPatch.context() as patch:
+        shortcuts_off(patch)
+        problem = prepare(instance, "combo", core_search=False)
+    incumbent = problem.start_value - slack
+    threshold = incumbent - problem.base_profit - problem.lam * problem.lam_count
     low, high = model._live_weights(
         problem.prefix_weight,
         problem.prefix_reduced,
@@ -151,9 +257,10 @@ def test_live_weights_hold_every_node_the_bound_keeps(instance):
         problem.capacity,
         threshold,
     )
-    for depth, weight, bound in _nodes_by_depth(problem):
-        if bound > problem.start_value:
-            assert low[depth] <= weight <= high[depth]
+    kept = [(depth, weight) for depth, weight, bound in _nodes_by_depth(problem) if bound > incumbent]
+    for depth, weight in kept:
+        assert low[depth] <= weight <= high[depth], (depth, weight, low[depth], high[depth])
+    return len(kept)
 
 
 @pytest.mark.parametrize("kind", [2, 3])
@@ -182,9 +289,12 @@ def test_memo_windows_are_the_live_weights_or_centred_caps():
 
 
 @settings(deadline=None, max_examples=60)
-@given(instance=instances(max_items=10))
+@given(instance=instances(max_items=10, min_items=2))
 def test_bound_cache_holds_the_bounds_of_the_children_last_ordered(instance):
-    problem = prepare(instance, "combo", core_search=False)
+    with pytest.MonkeyPatch.context() as patch:
+        shortcuts_off(patch)
+        problem = prepare(instance, "combo", core_search=False)
+    assert problem.item[0] >= 0  # a real item, not the padding one
     state = problem.space().state
     var = int(problem.branch[0])
     order = np.zeros(2, np.int64)
@@ -240,8 +350,9 @@ def test_bounding_strategies_find_pisinger_optimum(strategy):
 
 
 def _shared(n, first):
+    """The first instances of each type from ../shared (a skipped case when it is absent)."""
     if not SHARED.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{SHARED} absent"))]
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{SHARED} absent"), id="shared-absent")]
     params = []
     for kind in range(11, 17):
         path = SHARED / f"knapPI_{kind}_{n}_1000.csv"
@@ -266,15 +377,13 @@ def test_shared_pisinger_n1000(instance):
 
 
 @pytest.mark.parametrize("kind", sorted(CLASSES))
-def test_generated_classes_solve_to_the_dantzig_optimum(kind):
-    # Two strategies with different pruning must agree on n = 60 instances of every class.
+def test_generated_classes_solve_to_the_dp_optimum(kind):
+    # n = 60 instances of every class: the default strategy proves the dynamic program's optimum.
     instance = generate(kind, 60, 1000, seed=7)
     default, chosen = solve_instance(instance)
-    reference, _ = solve_instance(instance, "reduction", time_limit=30)
     assert default.status == "optimal"
+    assert default.value == dp_optimum(instance)
     check_solution(instance, default, chosen)
-    if reference.status == "optimal":
-        assert default.value == reference.value
 
 
 def dp_optimum(instance):
@@ -607,38 +716,55 @@ def test_brute_force_helper_itself():
 
 
 @st.composite
-def spanner_instances(draw, max_items=12):
+def spanner_instances(draw, max_items=12, min_items=1):
     """Pisinger-style spanner instances: every item a multiple of one of a few spanner items, so
-    there are few ratio classes, many identical items and whole-unit structure in each class."""
+    there are few ratio classes, many identical items and whole-unit structure in each class.
+    With ``min_items`` >= 2, every item fits alone and not all of them together."""
     spanners = draw(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 12)), min_size=1, max_size=3))
-    n = draw(st.integers(1, max_items))
+    n = draw(st.integers(min_items, max_items))
     profits, weights = [], []
     for _ in range(n):
         p, w = draw(st.sampled_from(spanners))
         a = draw(st.integers(1, 4))
         profits.append(a * p)
         weights.append(a * w)
-    capacity = draw(st.integers(0, sum(weights)))
+    low, high = (max(weights), sum(weights) - 1) if min_items >= 2 else (0, sum(weights))
+    capacity = draw(st.integers(low, max(low, high)))
     return Instance("spanner", profits, weights, capacity)
 
 
-@settings(deadline=None, max_examples=300)
-@given(instance=spanner_instances())
-def test_combo_unit_bound_on_spanner_instances_matches_brute_force(instance):
-    """The whole-unit bound of ratio classes (unit_bound) never cuts an optimum."""
-    check_combo_with(instance)
+def test_combo_unit_bound_on_spanner_instances_matches_brute_force():
+    """The whole-unit bound of ratio classes (unit_bound) never cuts an optimum. Shortcuts off,
+    lam = 0 and classes of any size (UNIT_CLASS_SIZE = 0): the bound is used on each example."""
+    reached = Reached()
+    constants = {"UNIT_CLASS_SIZE": 0, "_lagrange_safe": lambda instance: False}
+
+    @settings(deadline=None, max_examples=200)
+    @given(instance=spanner_instances(min_items=2))
+    def check(instance):
+        with pytest.MonkeyPatch.context() as patch:
+            shortcuts_off(patch, lagrange=False, start=False)
+            patch.setattr(model, "UNIT_CLASS_SIZE", 0)
+            used = prepare(instance, "combo", core_search=False).unit_weight[0] > 0
+        reached(used and check_on_both_backends(instance, "combo", True, **constants)[1])
+
+    check()
+    reached.check()
 
 
 @settings(deadline=None, max_examples=300)
 @given(instance=spanner_instances(max_items=10), data=st.data())
 def test_unit_bound_is_an_upper_bound_at_every_interval(instance, data):
     """unit_bound directly: for any decided interval and decisions in it, no completion beats it
-    (also where prepare would not use it: few items per ratio class)."""
+    (also where prepare would not use it: few items per ratio class). Preparation's shortcuts
+    off and lam = 0: every item stays, and the ratio classes are built."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(model, "UNIT_CLASS_SIZE", 0)
+        shortcuts_off(patch, lagrange=False)
         problem = prepare(instance, "combo", core_search=False)
-    if problem.lam != 0 or problem.unit_weight[0] == 0:
-        return
+    assert problem.lam == 0
+    assert problem.unit_weight[0] > 0 or problem.item[0] < 0  # classes built unless no item fits
+    assume(problem.item[0] >= 0)
     m = problem.profit.shape[0]
     lo = data.draw(st.integers(0, m))
     hi = data.draw(st.integers(lo, m))

@@ -99,3 +99,15 @@ def test_all_as_json_into_a_pipe():
     assert [r["index"] for r in first] == [0, 1, 2, 3, 4]
     assert all(valid_board(14, r["solution"]) for r in first)
     assert status == 0
+
+
+@pytest.mark.parametrize("strategy", ["bitboard", "symmetry"])
+def test_more_workers_than_root_branches(backtrack_cli, strategy):
+    # 6-queens has at most 6 root branches: 16 workers must still give the one-process count.
+    n = 6
+    one = backtrack_cli("nqueens", n, "--count", "--strategy", strategy, "--json", "--quiet")
+    many = backtrack_cli("nqueens", n, "--count", "--strategy", strategy, "--workers", 16, "--json", "--quiet")
+    assert one.returncode == 0 and many.returncode == 0, many.stderr
+    sequential, parallel = json.loads(one.stdout), json.loads(many.stdout)
+    assert parallel["status"] == "complete" and parallel["count"] == A000170[n - 1] == sequential["count"]
+    assert parallel["stats"]["nodes"] == sequential["stats"]["nodes"]

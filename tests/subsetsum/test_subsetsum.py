@@ -1,5 +1,6 @@
 """Subset sum: every strategy and both backends against brute force; bidirectional against depth first."""
 
+import io
 import itertools
 import json
 
@@ -182,3 +183,166 @@ def test_cli_file_and_generate(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "--file", str(path), "--count", "--json", "--strategy", "bidirectional")
     weights, target = generate("avis", 8)
     assert json.loads(out)["count"] == brute_force(weights, target)[0]
+
+
+# ---------------------------------------------------------------- the big paths: chunks, low memory
+
+
+def dp_count(weights, target):
+    """Independent oracle: the number of subsets of each sum up to ``target`` (Python integers)."""
+    ways = [1] + [0] * target
+    for w in weights:
+        for total in range(target, w - 1, -1):
+            ways[total] += ways[total - w]
+    return ways[target]
+
+
+def check_exact_goals(weights, target, backend, low_memory=False):
+    """count equals the DP; first is a solution (or unsatisfiable when the DP counts none)."""
+    problem = make_problem(weights, target)
+    counted = solve_subsetsum(problem, "count", "bidirectional", backend=backend, low_memory=low_memory)
+    expected = dp_count(weights, target)
+    assert counted.status == "complete" and counted.count == expected
+    first = solve_subsetsum(problem, "first", "bidirectional", backend=backend, low_memory=low_memory)
+    if expected:
+        assert first.status == "satisfied" and is_solution(weights, target, chosen_indices(first.solution))
+    else:
+        assert first.status == "unsatisfiable" and first.solution is None
+    return counted
+
+
+@pytest.mark.parametrize("backend", ("python", "numba"))
+@settings(deadline=None, max_examples=20)
+@given(instance=instances)
+def test_halves_flushed_in_many_chunks(backend, instance):
+    # Chunks of 3 rows: every half of more than two items is collected over several flushes
+    # (and found again, for first and all, by scanning the chunks).
+    import backtrack.bidirectional as bidirectional
+
+    weights, target = instance
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bidirectional, "CHUNK", 3)
+        check(weights, target, "bidirectional", backend)
+        problem = make_problem(weights, target)
+        listed = list(Bidirectional(problem, STRATEGIES["bidirectional"], "all", target=target, backend=backend))
+    assert len(listed) == len({tuple(s) for s in listed}) == brute_force(weights, target)[0]
+    assert all(is_solution(weights, target, chosen_indices(s)) for s in listed)
+
+
+# 36 items of weights 0-7: each half has 2^18 leaves, four chunks of CHUNK = 2^16 rows.
+MANY = [(5 * i * i + 3 * i + 1) % 8 for i in range(36)]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [sum(MANY) // 2, sum(MANY) // 3, sum(MANY), sum(MANY) - 1, sum(MANY) + 1, 0],
+    ids=["half", "third", "all-items", "all-but-one", "above-the-sum", "zero"],
+)
+def test_thirty_six_items_cross_the_chunk_boundary(target):
+    import backtrack.bidirectional as bidirectional
+
+    assert 2 ** (len(MANY) // 2) > 2 * bidirectional.CHUNK
+    counted = check_exact_goals(MANY, target, "numba")
+    if target in (sum(MANY) // 2, sum(MANY) // 3):  # (the others are pruned to a few leaves)
+        assert counted.stats.nodes > 2 * bidirectional.CHUNK and counted.count > 10**8
+
+
+@pytest.mark.slow  # 100 s; test_halves_flushed_in_many_chunks covers the python backend in CI
+def test_thirty_four_items_cross_the_chunk_boundary_interpreted():
+    # 2^17 leaves per half, two chunks each, on the python backend; the same nodes as compiled.
+    weights = MANY[:34]
+    interpreted = check_exact_goals(weights, sum(weights) // 2, "python")
+    compiled = solve_subsetsum(make_problem(weights, sum(weights) // 2), "count", "bidirectional")
+    assert interpreted.stats.nodes == compiled.stats.nodes and interpreted.count == compiled.count
+
+
+@pytest.mark.parametrize("target", [sum(MANY) // 2, sum(MANY), sum(MANY) + 1])
+def test_low_memory_join_matches_the_normal_join_on_36_items(target):
+    normal = solve_subsetsum(make_problem(MANY, target), "count", "bidirectional", low_memory=False)
+    low = check_exact_goals(MANY, target, "numba", low_memory=True)
+    assert low.count == normal.count
+
+
+@settings(deadline=None, max_examples=10)
+@given(
+    weights=st.lists(st.integers(0, 9), min_size=14, max_size=18),
+    share=st.floats(0, 1.1),
+)
+def test_low_memory_join_matches_the_normal_join_interpreted(weights, share):
+    target = int(share * sum(weights))
+    normal = solve_subsetsum(
+        make_problem(weights, target), "count", "bidirectional", backend="python", low_memory=False
+    )
+    low = check_exact_goals(weights, target, "python", low_memory=True)
+    assert low.count == normal.count
+
+
+def test_more_than_fifty_items_switch_to_the_low_memory_join(monkeypatch):
+    # Past 50 items the default is Schroeppel-Shamir; its count is the DP's.
+    import backtrack.bidirectional as bidirectional
+
+    joins = []
+    real = bidirectional.Bidirectional._low_memory
+    monkeypatch.setattr(bidirectional.Bidirectional, "_low_memory", lambda self: joins.append(1) or real(self))
+    weights = [1000 + i for i in range(44)] + [1, 2, 3, 1, 2, 3, 1, 2]  # heavy items pruned: quick
+    for target in (6, 2003):
+        result = solve_subsetsum(make_problem(weights, target), "count", "bidirectional")
+        assert result.count == dp_count(weights, target) > 0
+    assert len(joins) == 2
+
+
+def test_dp_count_oracle_against_brute_force():
+    for weights, target in (([1, 2, 3, 3, 0], 3), ([5, 5, 5], 10), ([2, 4], 5), ([], 0)):
+        assert (
+            dp_count(weights, target) == brute_force(weights, target)[0] if weights else dp_count(weights, target) == 1
+        )
+
+
+# ---------------------------------------------------------------- command line: stdin, low memory, closest
+
+
+def test_cli_reads_an_instance_from_stdin(capsys, monkeypatch):
+    weights, target = generate("avis", 8)
+    monkeypatch.setattr("sys.stdin", io.StringIO(" ".join(map(str, [target, *weights])) + "\n"))
+    code, out, _ = run_cli(capsys, "--file", "-", "--count", "--json")
+    record = json.loads(out)
+    assert code == 0 and record["count"] == brute_force(weights, target)[0] and record["instance"] == "-"
+
+
+def test_cli_low_memory_counts_like_brute_force(capsys):
+    weights = [3, 34, 4, 12, 5, 2, 9, 7, 1, 8, 6, 11]
+    code, out, _ = run_cli(
+        capsys, "--target", "30", *map(str, weights), "--count", "--json", "--strategy", "bidirectional", "--low-memory"
+    )
+    assert code == 0 and json.loads(out)["count"] == brute_force(weights, 30)[0]
+    code, out, _ = run_cli(
+        capsys, "--target", "30", *map(str, weights), "--json", "--strategy", "bidirectional", "--low-memory"
+    )
+    assert code == 0 and is_solution(weights, 30, json.loads(out)["solution"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--low-memory", "--strategy", "ordering"),  # not a meet-in-the-middle strategy
+        ("--low-memory", "--strategy", "bidirectional", "--closest"),  # Schroeppel-Shamir: first, count
+        ("--low-memory", "--strategy", "bidirectional", "--all"),
+    ],
+)
+def test_cli_low_memory_refusals(capsys, args):
+    code, out, err = run_cli(capsys, "--target", "9", "3", "34", "4", "12", "5", "2", *args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("backtrack: error:")
+
+
+@pytest.mark.parametrize("strategy", ("dp", "bidirectional", "propagation"))
+def test_cli_closest(capsys, strategy):
+    weights = [31, 17, 45, 23, 9, 58]
+    target = 100  # no subset sums to 100; the best is 99 = 31 + 45 + 23
+    _, best = brute_force(weights, target)
+    code, out, _ = run_cli(
+        capsys, "--target", str(target), *map(str, weights), "--closest", "--json", "--strategy", strategy
+    )
+    record = json.loads(out)
+    assert code == 0 and record["status"] == "optimal" and record["value"] == best < target
+    assert sum(weights[i] for i in record["solution"]) == best
