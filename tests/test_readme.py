@@ -94,6 +94,7 @@ def test_command_line_examples_run(tmp_path_factory):
     backtrack = [sys.executable, "-m", "backtrack"]
     for words, comment in readme_command_lines():
         assert words[0] == "backtrack"
+        words = [str(ROOT / w) if w.startswith("tests/data/") else w for w in words]
         if "|" in words:  # a pipeline: the search must stop quietly when the reader goes away
             cut = words.index("|")
             producer = subprocess.Popen(
@@ -105,7 +106,7 @@ def test_command_line_examples_run(tmp_path_factory):
             assert head.stdout.count(b"\n") == 10
             assert head.stdout.startswith(b"solution 1:")
             continue
-        cwd = tmp_path_factory.mktemp("cli") if "--output" in words else ROOT
+        cwd = tmp_path_factory.mktemp("cli") if "--output" in words or "--checkpoint" in words else ROOT
         # Run as written, plus --json where it applies: the answer is read from its record.
         json_flag = [] if "--json" in words or "--list-strategies" in words or "--output" in words else ["--json"]
         run = subprocess.run(backtrack + words[1:] + json_flag, capture_output=True, text=True, timeout=300, cwd=cwd)
