@@ -4,48 +4,17 @@ reported in one line and does not break the other commands."""
 
 import json
 import os
+import re
 import subprocess
 import sys
-import textwrap
 from itertools import product
+from pathlib import Path
 
 import pytest
 
-PLUGIN_MODULE = '''
-"""A tiny plug-in: words of length n over {0, 1, 2} with no two equal neighbours."""
-
-from typing import NamedTuple
-
-import click
-
-import backtrack as bt
-from backtrack.cli import pick_strategy, run_search, search_options
-
-
-class Words(NamedTuple):
-    n: int
-
-    def space(self):
-        return bt.Space(n_vars=self.n, n_values=3)
-
-
-def differs_from_left(problem, state, assign, var, value):
-    return var == 0 or assign[var - 1] != value
-
-
-STRATEGIES = {"checked": bt.Strategy("checked", Words, is_feasible=differs_from_left, description="neighbours differ")}
-
-
-@click.command()
-@click.argument("n", type=click.IntRange(min=1))
-@search_options(goals=("count", "first", "all"), default_goal="count", strategies=STRATEGIES)
-def words(n, goal, strategy, list_strategies, backend, time_limit, node_limit, as_json, workers, quiet):
-    """Words of length N over 0, 1, 2 with no two equal neighbours."""
-    chosen = pick_strategy(STRATEGIES, strategy, "checked", list_strategies)
-    run_search(problem_name="words", instance_name=str(n), problem=Words(n), strategy=chosen, goal=goal,
-               backend=backend, time_limit=time_limit, node_limit=node_limit, as_json=as_json,
-               workers=workers, quiet=quiet, solution_json=list, show_solution=click.echo)
-'''
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+SECTION = README.split("### Your own command as a plug-in", 1)[1].split("\n### ", 1)[0]
+PLUGIN_MODULE = re.findall(r"^```python\n(.*?)^```", SECTION, flags=re.S | re.M)[0]  # the README's plug-in
 
 ENTRY_POINTS = """
 [backtrack.problems]
@@ -64,7 +33,7 @@ def plugin_path(tmp_path_factory):
     """A directory holding a registered distribution (a ``.dist-info`` with entry points) and its
     modules, as ``pip install --target`` would leave it; put on PYTHONPATH."""
     root = tmp_path_factory.mktemp("plugins")
-    (root / "words_plugin.py").write_text(textwrap.dedent(PLUGIN_MODULE))
+    (root / "words_plugin.py").write_text(PLUGIN_MODULE)
     (root / "broken_plugin.py").write_text("raise ImportError('this plug-in needs a library that is missing')\n")
     info = root / "backtrack_words-1.0.dist-info"
     info.mkdir()

@@ -22,7 +22,8 @@ def test_a_batch_gives_what_one_search_per_root_gives(csp, seeds, one_search):
     roots = np.array(roots)
     for goal, limit in (("first", None), ("all", 2), ("count", None), ("optimize", None)):
         batches = [
-            Batch(csp, FULL, goal, roots, solution_limit=limit, backend=backend).run() for backend in ("python", "numba")
+            Batch(csp, FULL, goal, roots, solution_limit=limit, backend=backend).run()
+            for backend in ("python", "numba")
         ]
         for i, root in enumerate(roots):
             alone, _ = one_search(csp._replace(domains=root), FULL, goal, "numba", solution_limit=limit)
