@@ -1,12 +1,13 @@
 """The ``backtrack`` command line: shared search options, output, errors and exit statuses.
 
 Exit status: 0 when the search ran (whatever its status), 2 on bad usage or bad input (one line
-on stderr), 130 on Ctrl-C after printing the best result so far. Each problem package of
-:mod:`problems` contributes its own command (``problems.COMMANDS``).
+on stderr), 130 on Ctrl-C after printing the best result so far. Each problem package declares
+its command as an entry point of the group ``backtrack.problems``; the engine imports none of them.
 """
 
 import functools
 import importlib
+import importlib.metadata
 import json
 import os
 import sys
@@ -447,29 +448,58 @@ def _print_summary(problem_name, instance_name, result, show_solution, value_nam
 # ---------------------------------------------------------------- the command group
 
 
+ENTRY_POINT_GROUP = "backtrack.problems"  # where problem packages declare their commands
+BUILTIN_COMMANDS = {"bench": "benchmarks.cli:bench", "tree": "backtrack.viz.command:tree"}
+
+
 class _ProblemGroup(click.Group):
-    """Loads each problem's command only when it is used (keeps ``--help`` fast)."""
+    """The problem commands, discovered as plug-ins and loaded only when used (keeps ``--help`` fast).
 
-    def _commands(self):
-        from problems import COMMANDS
+    Every installed distribution may declare commands under the entry-point group
+    ``backtrack.problems`` (``name = "package.module:click_command"``); ``bench`` is built in. A
+    plug-in that fails to load is reported in one line on stderr, and the other commands still work.
+    """
 
-        return {**COMMANDS, "bench": "benchmarks.cli:bench", "tree": "backtrack.viz.command:tree"}
+    def _targets(self):
+        """Command name -> "module:attribute", the built-in ones first (a plug-in cannot shadow them)."""
+        targets = {}
+        for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            targets.setdefault(entry.name, entry.value)
+        return {**targets, **BUILTIN_COMMANDS}
 
     def list_commands(self, ctx):
-        return sorted(self._commands())
+        return sorted(self._targets())
 
     def get_command(self, ctx, name):
-        target = self._commands().get(name)
+        target = self._targets().get(name)
         if target is None:
             return None
-        module_name, attribute = target.split(":")
+        module_name, _, attribute = target.partition(":")
         try:
             module = importlib.import_module(module_name)
+            command = getattr(module, attribute) if attribute else None
         except ModuleNotFoundError as error:
-            if error.name and module_name.startswith(error.name):
-                return None  # that command is not installed (e.g. the benchmarks outside a checkout)
-            raise
-        return getattr(module, attribute)
+            if name in BUILTIN_COMMANDS and error.name and module_name.startswith(error.name):
+                return None  # the benchmarks are not installed (outside a checkout)
+            return self._broken(name, target, error)
+        except Exception as error:  # a plug-in's own bug must not break the other commands
+            return self._broken(name, target, error)
+        if not isinstance(command, click.Command):
+            return self._broken(name, target, TypeError(f"{target} is not a click command"))
+        return command
+
+    def _broken(self, name, target, error):
+        """Report a plug-in that cannot be loaded in one line on stderr; the command then fails with status 2."""
+        reason = f"{type(error).__name__}: {error}".splitlines()[0]
+        message = f"plug-in command {name!r} ({target}) cannot be loaded: {reason}"
+        click.echo(f"backtrack: warning: {message}", err=True)
+
+        @click.command(name=name, help=f"(broken plug-in: {reason})", context_settings={"ignore_unknown_options": True})
+        @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+        def unavailable(args):
+            raise InputError(message)
+
+        return unavailable
 
 
 @click.group(cls=_ProblemGroup)

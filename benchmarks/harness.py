@@ -43,6 +43,8 @@ SUITES = {
     "nqueens": "benchmarks.nqueens:SUITE",
     "knapsack": "benchmarks.knapsack_suite:SUITE",
     "subsetsum": "benchmarks.subsetsum_suite:SUITE",
+    "sudoku": "benchmarks.sudoku_suite:SUITE",
+    "golomb": "benchmarks.golomb_suite:SUITE",
 }
 
 PRUNING_KINDS = ("feasibility", "bound", "propagation", "dominance")  # as backtrack.solver.PRUNING_KINDS

@@ -1,10 +1,5 @@
 """Problem modules: each package defines a problem as engine hooks and strategies, plus its CLI command.
 
-``COMMANDS`` maps a CLI command name to the module path of its click command.
+The commands are plug-ins: each is declared in ``pyproject.toml`` under the entry-point group
+``backtrack.problems``, which is how ``backtrack`` finds them (the engine imports no problem module).
 """
-
-COMMANDS = {
-    "nqueens": "problems.nqueens.command:nqueens",
-    "knapsack": "problems.knapsack.command:knapsack",
-    "subsetsum": "problems.subsetsum.command:subsetsum",
-}

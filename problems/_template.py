@@ -12,7 +12,9 @@ Copy this file to ``problems/<name>/model.py``, replace the problem, keep the sh
    technique buys can be measured (``backtrack bench``).
 
 To give it a CLI command, write ``problems/<name>/command.py`` after ``problems/nqueens/command.py``
-and add it to ``problems.COMMANDS``. ``tests/test_template.py`` checks this file against brute force.
+and declare it in ``pyproject.toml`` under ``[project.entry-points."backtrack.problems"]`` (then
+reinstall: entry points live in the installed metadata). ``tests/test_template.py`` checks this
+file against brute force.
 """
 
 from typing import NamedTuple

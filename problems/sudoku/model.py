@@ -1,0 +1,287 @@
+"""Sudoku as engine hooks: one variable per cell, its digit (0..N-1) as the value.
+
+The grid has N = box * box rows, columns and boxes (N = 4, 9 or 16). A given is a one-value
+domain. Three strategies, from the weakest pruning to the strongest:
+
+- ``plain``: cells in reading order, each value checked against the decided peers (feasibility);
+- ``forward-checking``: a decision removes its digit from the peers' domains (propagation), and
+  the cell with the fewest candidates is decided next (MRV);
+- ``singles`` (default): propagation to a fixpoint of naked singles (a cell with one candidate
+  takes it from its peers) and hidden singles (a digit with one place left in a row, column or
+  box is fixed there), then MRV.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from backtrack import Space, Strategy, dom_fix, dom_remove, jitable
+from backtrack.bits import lowest_bit_index, popcount
+
+SIZES = {4: 2, 9: 3, 16: 4}  # side -> box side
+SYMBOLS = "123456789ABCDEFG"  # digit d (0-based) is written SYMBOLS[d]
+BLANKS = ".0"
+
+
+class Sudoku(NamedTuple):
+    """A Sudoku grid's rules and givens.
+
+    box, side: box side and grid side (side = box * box); givens int64[side * side]: the digit of
+    each cell (0-based) or -1; peers int64[cells, P]: the other cells of each cell's row, column
+    and box; units int64[3 * side, side]: the cells of each row, column and box; cell_units
+    int64[cells]: the units of each cell as a bit word (bit u: unit u); work int64[cells + 1]:
+    scratch for propagation (a queue of cells to process).
+    """
+
+    box: int
+    side: int
+    givens: np.ndarray
+    peers: np.ndarray
+    units: np.ndarray
+    cell_units: np.ndarray
+    work: np.ndarray
+
+    def space(self):
+        domains = given_domains(self, self.givens[None])[0]
+        return Space(n_vars=self.side * self.side, n_values=self.side, domains=domains)
+
+
+def rules(side):
+    """Peers, units and each cell's units of a ``side`` x ``side`` grid:
+    (peers int64[cells, P], units int64[3 side, side], cell_units int64[cells] as bit words)."""
+    if side not in SIZES:
+        raise ValueError(f"the grid side must be one of {', '.join(map(str, SIZES))}, not {side}")
+    box = SIZES[side]
+    cells = np.arange(side * side).reshape(side, side)
+    rows = [cells[r, :] for r in range(side)]
+    columns = [cells[:, c] for c in range(side)]
+    boxes = [cells[r : r + box, c : c + box].reshape(-1) for r in range(0, side, box) for c in range(0, side, box)]
+    units = np.array(rows + columns + boxes, dtype=np.int64)
+    peers = []
+    for cell in range(side * side):
+        r, c = divmod(cell, side)
+        others = set(rows[r]) | set(columns[c]) | set(boxes[(r // box) * box + c // box])
+        others.discard(cell)
+        peers.append(sorted(int(x) for x in others))
+    cell_units = np.zeros(side * side, dtype=np.int64)
+    for u, unit in enumerate(units):
+        cell_units[unit] |= 1 << u
+    return np.array(peers, dtype=np.int64), units, cell_units
+
+
+def build(side, givens):
+    """The problem of one puzzle: ``givens`` a sequence of side * side digits (0-based, -1 blank)."""
+    peers, units, cell_units = rules(side)
+    givens = np.asarray(givens, dtype=np.int64).reshape(side * side)
+    return Sudoku(SIZES[side], side, givens, peers, units, cell_units, np.zeros(side * side + 1, np.int64))
+
+
+def given_domains(problem, givens):
+    """Root domains of many puzzles: bool[m, cells, side] from givens int64[m, cells] (-1 blank)."""
+    givens = np.asarray(givens, dtype=np.int64)
+    masks = np.ones(givens.shape + (problem.side,), dtype=bool)
+    rows, cells = np.nonzero(givens >= 0)
+    masks[rows, cells, :] = False
+    masks[rows, cells, givens[rows, cells]] = True
+    return masks
+
+
+def parse_grid(text, side):
+    """Digits of one puzzle line (0-based, -1 for a blank); ValueError on a malformed line."""
+    if len(text) != side * side:
+        raise ValueError(f"a {side}x{side} puzzle has {side * side} cells, this one {len(text)}")
+    symbols = SYMBOLS[:side]
+    digits = []
+    for ch in text.upper():
+        if ch in BLANKS and not (ch == "0" and "0" in symbols):
+            digits.append(-1)
+        elif ch in symbols:
+            digits.append(symbols.index(ch))
+        else:
+            raise ValueError(f"unexpected character {ch!r} (digits {symbols}, blanks '.' or '0')")
+    return digits
+
+
+def format_grid(digits):
+    """A solution (or puzzle) as one line of symbols, '.' for blanks."""
+    return "".join(SYMBOLS[d] if d >= 0 else "." for d in digits)
+
+
+def is_solution(problem, grid):
+    """Independent check: every row, column and box holds each digit once, and the givens are kept."""
+    grid = np.asarray(grid).reshape(problem.side * problem.side)
+    if grid.min() < 0 or grid.max() >= problem.side:
+        return False
+    for unit in problem.units:
+        if len(set(grid[unit].tolist())) != problem.side:
+            return False
+    return all(g < 0 or g == v for g, v in zip(problem.givens.tolist(), grid.tolist(), strict=True))
+
+
+# ---------------------------------------------------------------- hooks
+
+
+@jitable
+def no_clash(problem, state, assign, var, value):
+    """``is_feasible``: no decided peer holds the same digit."""
+    for peer in problem.peers[var]:
+        if assign[peer] == value:
+            return False
+    return True
+
+
+@jitable
+def candidates(problem, state, domains, assign, var):
+    """``value_bits``: the cell's domain word (one 64-bit word holds up to 16 digits)."""
+    return np.int64(domains.bits[var, 0])
+
+
+@jitable
+def fewest_candidates(problem, state, domains, assign, depth):
+    """``select_variable`` (MRV): the undecided cell with the fewest candidates; a single one at once."""
+    best_cell = -1
+    best_size = 1 << 30
+    for cell in range(assign.shape[0]):
+        if assign[cell] < 0:
+            size = popcount(domains.bits[cell, 0])
+            if size < best_size:
+                if size <= 1:
+                    return cell
+                best_size = size
+                best_cell = cell
+    return best_cell
+
+
+@jitable
+def remove_from_peers(problem, domains, var, value):
+    """``propagate`` by forward checking: the digit leaves every peer's domain; False on a wipe-out."""
+    for peer in problem.peers[var]:
+        if not dom_remove(domains, peer, value):
+            return False
+    return True
+
+
+@jitable
+def forward_check(problem, state, domains, assign, var, value):
+    """``propagate``: forward checking."""
+    return remove_from_peers(problem, domains, var, value)
+
+
+@jitable
+def _naked_singles(problem, domains, queue, length):
+    """Take each queued single's digit from its peers, queueing the peers it leaves single.
+
+    Returns (-1 on a wipe-out else the number of digits removed, the units whose cells changed,
+    as a bit word)."""
+    removed = 0
+    dirty = np.int64(0)
+    bits = domains.bits
+    while length > 0:
+        length -= 1
+        cell = queue[length]
+        value = lowest_bit_index(bits[cell, 0])
+        mask = np.uint64(1) << np.uint64(value)
+        for peer in problem.peers[cell]:
+            word = bits[peer, 0]
+            if word & mask:
+                if word == mask:
+                    return -1, dirty
+                dom_remove(domains, peer, value)
+                removed += 1
+                dirty |= problem.cell_units[peer]
+                if popcount(word & ~mask) == 1:
+                    queue[length] = peer
+                    length += 1
+    return removed, dirty
+
+
+@jitable
+def _hidden_singles(problem, domains, queue, dirty):
+    """Fix each digit that has one place left in a unit of ``dirty`` (a bit word of unit numbers)
+    and queue its cell; return (how many were queued or -1 when a digit has no place left in a
+    unit, the units changed by the fixes)."""
+    bits = domains.bits
+    full = (np.uint64(1) << np.uint64(problem.side)) - np.uint64(1)
+    length = 0
+    changed = np.int64(0)
+    while dirty:
+        u = lowest_bit_index(dirty)
+        dirty &= dirty - 1
+        unit = problem.units[u]
+        once = np.uint64(0)
+        twice = np.uint64(0)
+        for cell in unit:
+            word = bits[cell, 0]
+            twice |= once & word
+            once |= word
+        if once != full:
+            return -1, changed
+        hidden = once & ~twice
+        while hidden:
+            value = lowest_bit_index(hidden)
+            hidden &= hidden - np.uint64(1)
+            mask = np.uint64(1) << np.uint64(value)
+            for cell in unit:
+                word = bits[cell, 0]
+                if word & mask:
+                    if word != mask:
+                        dom_fix(domains, cell, value)
+                        changed |= problem.cell_units[cell]
+                        queue[length] = cell
+                        length += 1
+                    break
+    return length, changed
+
+
+@jitable
+def singles(problem, state, domains, assign, var, value):
+    """``propagate``: naked and hidden singles to a fixpoint; False when a cell or a digit runs out.
+
+    Hidden singles are looked for only in the units where a domain changed."""
+    queue = problem.work
+    queue[0] = var
+    removed, dirty = _naked_singles(problem, domains, queue, 1)
+    if removed <= 0:
+        # Nothing was removed: the cell was a single already taken from its peers, and the
+        # domains are still at the fixpoint the last propagation left.
+        return removed == 0
+    dirty |= problem.cell_units[var]  # fixing the cell removed its other digits
+    while True:
+        length, changed = _hidden_singles(problem, domains, queue, dirty)
+        if length <= 0:
+            return length == 0
+        removed, dirty = _naked_singles(problem, domains, queue, length)
+        if removed < 0:
+            return False
+        dirty |= changed
+
+
+STRATEGIES = {
+    s.name: s
+    for s in (
+        Strategy(
+            "plain",
+            Sudoku,
+            is_feasible=no_clash,
+            value_bits=candidates,
+            description="cells in reading order, a digit checked against its decided peers",
+        ),
+        Strategy(
+            "forward-checking",
+            Sudoku,
+            propagate=forward_check,
+            select_variable=fewest_candidates,
+            value_bits=candidates,
+            description="a digit leaves its peers' domains; fewest candidates first (MRV)",
+        ),
+        Strategy(
+            "singles",
+            Sudoku,
+            propagate=singles,
+            select_variable=fewest_candidates,
+            value_bits=candidates,
+            description="naked and hidden singles to a fixpoint, then MRV (default)",
+        ),
+    )
+}
+DEFAULT_STRATEGY = "singles"
