@@ -28,7 +28,7 @@ from numba.extending import register_jitable
 
 from backtrack import search
 from backtrack.compiled import HookCompileError, _interrupts_held, _StrategyCache
-from backtrack.solver import GOALS, PRUNING_KINDS, Result, Stats, check_arguments
+from backtrack.solver import GOALS, PRUNING_KINDS, Result, Stats, check_arguments, final_status
 
 register_jitable(search.run_slice)  # callable from compiled code; the function itself is unchanged
 
@@ -337,16 +337,8 @@ class Batch:
         code = int(self.out.status[i])
         has_solution = self.goal != "count" and self.out.solutions[i, 0] >= 0
         stop_reason = {B_PENDING: self.stop_reason or "time", B_SOLUTION_LIMIT: "solutions", B_NODE_LIMIT: "nodes"}
-        if code in stop_reason:
-            status = "limit"
-        elif code == B_SOLVED:
-            status = "satisfied"
-        elif self.goal == "first":
-            status = "unsatisfiable"
-        elif self.goal == "optimize":
-            status = "optimal" if has_solution else "unsatisfiable"
-        else:
-            status = "complete"
+        found = code == B_SOLVED if self.goal == "first" else has_solution
+        status = final_status(self.goal, stop_reason.get(code), found)
         return Result(
             status=status,
             goal=self.goal,

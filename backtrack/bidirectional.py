@@ -44,7 +44,7 @@ from numba.extending import register_jitable as jitable
 from backtrack import residue_join, search
 from backtrack.compiled import compile_for
 from backtrack.residue_join import modular_join, modulus_for, new_table, residue_buckets
-from backtrack.solver import PRUNING_KINDS, Progress, Result, Stats, Streaming, check_arguments
+from backtrack.solver import PRUNING_KINDS, Progress, Result, Stats, Streaming, check_arguments, final_status
 from backtrack.sorted_parts import collect_in_key_order, declared_terms, merge_step, terms_fit
 
 JOINS = ("exact", "best")
@@ -672,14 +672,7 @@ class Bidirectional(Streaming):
         if self.goal == "optimize":
             solution = self._best_solution
             value = None if self._best_found is None else int(self._best_found)
-        if stop_reason is not None:
-            status = "limit"
-        elif self.goal == "first":
-            status = "satisfied" if solution is not None else "unsatisfiable"
-        elif self.goal == "optimize":
-            status = "optimal" if solution is not None else "unsatisfiable"
-        else:
-            status = "complete"
+        status = final_status(self.goal, stop_reason, solution is not None)
         return Result(
             status=status,
             goal=self.goal,

@@ -40,6 +40,7 @@ from backtrack.solver import (
     Stats,
     Streaming,
     check_arguments,
+    final_status,
     unpruned_nodes,
 )
 from backtrack.workers import Job, LocalProcesses, Task, resolve_workers
@@ -376,14 +377,7 @@ class _Totals:
         solution = self.solution
         if self.goal == "optimize" and solution is None:
             solution = self.start_solution
-        if stop_reason is not None:
-            status = "limit"
-        elif self.goal == "first":
-            status = "satisfied" if solution is not None else "unsatisfiable"
-        elif self.goal == "optimize":
-            status = "optimal" if solution is not None else "unsatisfiable"
-        else:
-            status = "complete"
+        status = final_status(self.goal, stop_reason, solution is not None)
         count = (
             self.count if self.goal == "count" else self.streamed if self.goal == "all" else int(solution is not None)
         )

@@ -99,6 +99,17 @@ def pruned_counts(raw):
     }
 
 
+def final_status(goal, stop_reason, found):
+    """The status of a search that ran to its end or to ``stop_reason``; ``found``: a solution is held."""
+    if stop_reason is not None:
+        return "limit"
+    if goal == "first":
+        return "satisfied" if found else "unsatisfiable"
+    if goal == "optimize":
+        return "optimal" if found else "unsatisfiable"
+    return "complete"
+
+
 def not_offered_counts(raw, strategy):
     """The values levels never offered, by kind, in the engine's statistics array."""
     counts = dict.fromkeys(NOT_OFFERED_KINDS, 0)
@@ -403,14 +414,7 @@ class Search(Streaming):
         stats.max_depth = int(raw[search.ST_MAX_DEPTH])
         has_solution = bool(a.best[0] >= 0) if self.goal != "count" else False
         if status is None:
-            if stop_reason is not None:
-                status = "limit"
-            elif self.goal == "first":
-                status = "unsatisfiable"
-            elif self.goal == "optimize":
-                status = "optimal" if has_solution else "unsatisfiable"
-            else:
-                status = "complete"
+            status = final_status(self.goal, stop_reason, has_solution and self.goal != "first")
         count = self._count if self.goal == "count" else stats.solutions
         return Result(
             status=status,
