@@ -59,7 +59,8 @@ class ParallelSearch(Streaming):
     Takes :class:`backtrack.Search`'s options (except ``prefix``) and: ``workers`` (a number or
     ``"auto"``); ``executor``, a ``distributed.Client`` to run on a Dask cluster; ``checkpoint``,
     a file to record finished subproblems in and resume from; ``ordered`` (goal all): solutions in
-    the sequential order; ``subproblems_per_worker``. Time limit, node limit and Ctrl-C end it with
+    the sequential order; ``subproblems_per_worker`` (default 50; 1 for strategies with a ``dominated``
+    hook, whose memo of earlier nodes each subproblem starts without). Time limit, node limit and Ctrl-C end it with
     status ``limit`` and everything found so far. ``result.parallel`` holds its figures.
     """
 
@@ -73,7 +74,7 @@ class ParallelSearch(Streaming):
         executor=None,
         checkpoint=None,
         ordered=False,
-        subproblems_per_worker=SUBPROBLEMS_PER_WORKER,
+        subproblems_per_worker=None,
         backend="numba",
         time_limit=None,
         node_limit=None,
@@ -100,6 +101,10 @@ class ParallelSearch(Streaming):
             raise ValueError("a portfolio of restarts (goal first) cannot be resumed: drop the checkpoint")
         if ordered and goal != "all":
             raise ValueError("ordered applies to goal 'all'")
+        if subproblems_per_worker is None:
+            # A dominance hook compares a node with nodes searched before it (the knapsack memo):
+            # every subproblem starts without them, so the tree is cut into as few pieces as workers.
+            subproblems_per_worker = 1 if "dominated" in strategy.custom else SUBPROBLEMS_PER_WORKER
         if subproblems_per_worker < 1:
             raise ValueError("subproblems_per_worker must be positive")
         self.workers = resolve_workers(workers)
