@@ -81,9 +81,12 @@ class DaskCluster:
         self.best.set(None)
         self.job = client.scatter(job, broadcast=True, hash=False)
         self.finished_nodes = 0
+        self.submitted = 0
 
     def submit(self, task):
-        return self.client.submit(_run_dask, self.job, task, self.name, key=f"{self.name}-{task.id}", pure=False)
+        self.submitted += 1  # a key per submission: a task lost with a worker is submitted again, afresh
+        key = f"{self.name}-{task.id}-{self.submitted}"
+        return self.client.submit(_run_dask, self.job, task, self.name, key=key, pure=False)
 
     def wait(self, futures, timeout):
         try:

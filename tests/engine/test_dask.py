@@ -55,7 +55,9 @@ def test_a_killed_worker_leaves_the_count_exact(client):
 
     runner = threading.Thread(target=count)
     runner.start()
-    time.sleep(1.0)
+    deadline = time.monotonic() + 120
+    while not any(client.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.02)  # kill a worker while subproblems run on it
     pids = client.run(os.getpid)
     os.kill(next(iter(pids.values())), signal.SIGKILL)  # the nanny starts a new worker; its tasks rerun
     runner.join(timeout=600)
