@@ -46,6 +46,7 @@ def test_count_first_and_optimize_on_a_cluster(client):
     assert best.status == "optimal" and best.value == optimum(csp)
 
 
+@pytest.mark.slow  # hung once in a cold-cache CI run (before keys were made unique per submission): under study
 def test_a_killed_worker_leaves_the_count_exact(client):
     problem = build(11, "bitboard", "count")
     outcome = {}
