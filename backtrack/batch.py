@@ -27,7 +27,7 @@ from numba.core.errors import NumbaError
 from numba.extending import register_jitable
 
 from backtrack import search
-from backtrack.compiled import HookCompileError, _interrupts_held, _StrategyCache
+from backtrack.compiled import HookCompileError, _interrupts_held, _StrategyCache, compile_fastest
 from backtrack.solver import GOALS, PRUNING_KINDS, Result, Stats, check_arguments, final_status
 
 register_jitable(search.run_slice)  # callable from compiled code; the function itself is unchanged
@@ -160,19 +160,10 @@ def batch_engine(strategy, refcounted=False):
 def _compile(strategy, args):
     signature = tuple(numba.typeof(arg) for arg in args)
     with _interrupts_held():
-        refcounted = batch_engine(strategy, refcounted=True)
-        if not Path(refcounted._cache._cache_file._index_path).exists():
-            fast = batch_engine(strategy)
-            try:
-                fast.compile(signature)
-                return fast
-            except NumbaError:
-                pass
         try:
-            refcounted.compile(signature)
+            return compile_fastest(batch_engine(strategy), batch_engine(strategy, refcounted=True), signature)
         except NumbaError as error:
             raise HookCompileError(f"numba cannot compile strategy '{strategy.name}' in a batch: {error}") from None
-        return refcounted
 
 
 def root_bits(masks):

@@ -137,19 +137,22 @@ def _cache_lock(strategy):
 
 def _compile_for(strategy, problem, arrays, goal):
     signature = tuple(numba.typeof(arg) for arg in (strategy, problem, arrays, goal, 1))
-    refcounted = compiled_engine(strategy, refcounted=True)
-    if not Path(refcounted._cache._cache_file._index_path).exists():
-        # Try the faster build first; a strategy whose hooks allocate needs the refcounted one.
-        dispatcher = compiled_engine(strategy)
-        try:
-            dispatcher.compile(signature)
-            return dispatcher
-        except NumbaError:
-            pass
     try:
-        refcounted.compile(signature)
+        return compile_fastest(compiled_engine(strategy), compiled_engine(strategy, refcounted=True), signature)
     except NumbaError as error:
         raise HookCompileError(_diagnose(strategy, problem, arrays, error)) from None
+
+
+def compile_fastest(fast, refcounted, signature):
+    """Compile ``signature`` NRT-free (``fast``) when the hooks allow it, else with reference counting;
+    a cached refcounted build means the fast one failed before. Raises NumbaError if neither compiles."""
+    if not Path(refcounted._cache._cache_file._index_path).exists():
+        try:
+            fast.compile(signature)
+            return fast
+        except NumbaError:
+            pass  # a strategy whose hooks allocate needs the refcounted build
+    refcounted.compile(signature)
     return refcounted
 
 
