@@ -68,6 +68,19 @@ def both_backends():
 
 
 @pytest.fixture(scope="session")
+def search_on():
+    """``search_on(backends)``: ``run_both_backends`` for ``"both"``, the interpreted search alone
+    (returning the same pair) for ``"python"``."""
+
+    def pick(backends):
+        if backends == "both":
+            return run_both_backends
+        return lambda problem, strategy, goal, **options: run_search(problem, strategy, goal, "python", **options)
+
+    return pick
+
+
+@pytest.fixture(scope="session")
 def one_search():
     """``one_search(problem, strategy, goal, backend, **options)`` -> (result, streamed solutions)."""
     return run_search

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 
 from backtrack import Space, Strategy, dom_contains, dom_remove, dom_values, jitable, smallest_domain
@@ -162,6 +163,32 @@ def make_strategy(combo):
 
 COMBOS = [Combo(*flags) for flags in itertools.product((False, True), repeat=4)]
 STRATEGIES = {combo: make_strategy(combo) for combo in COMBOS}
+
+# The CI suite compiles the engine for four combinations only: none, all, feasibility + bound,
+# propagation + ordering (each hook group on in two and off in two). Every combination costs about
+# four cold numba compiles of the loop (one per goal, some 5 s of CPU each); the other twelve are
+# searched interpreted in CI (tests/engine/test_random_csp.py) and compiled in the `slow` suite.
+COMPILED_IN_CI = {COMBOS[0], COMBOS[5], COMBOS[10], COMBOS[15]}
+
+
+def combo_params():
+    """COMBOS as pytest params for tests that compile the engine: the ones outside
+    ``COMPILED_IN_CI`` marked ``slow``."""
+    slow = pytest.mark.slow
+    return [pytest.param(combo, id=combo.name, marks=() if combo in COMPILED_IN_CI else slow) for combo in COMBOS]
+
+
+def combo_backend_params():
+    """(combo, backends) params for tests run through ``both_backends``: every combination on both
+    backends, those outside ``COMPILED_IN_CI`` marked ``slow`` and also run interpreted in CI."""
+    params = []
+    for combo in COMBOS:
+        if combo in COMPILED_IN_CI:
+            params.append(pytest.param(combo, "both", id=f"{combo.name}-both"))
+        else:
+            params.append(pytest.param(combo, "python", id=f"{combo.name}-python"))
+            params.append(pytest.param(combo, "both", id=f"{combo.name}-both", marks=pytest.mark.slow))
+    return params
 
 
 # ---------------------------------------------------------------- the oracle (no engine code)

@@ -1,6 +1,7 @@
 """0/1 knapsack: every strategy against brute force on both backends, Pisinger's optima, the
 parsers, the generator and the command line."""
 
+import functools
 import io
 import itertools
 import json
@@ -350,27 +351,35 @@ def test_bounding_strategies_find_pisinger_optimum(strategy):
 
 
 def _shared(n, first):
-    """The first instances of each type from ../shared (a skipped case when it is absent)."""
+    """The first instances of each type from ../shared (a skipped case when it is absent), as
+    (file, index) pairs: the files are parsed by the test that runs, not at collection."""
     if not SHARED.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{SHARED} absent"), id="shared-absent")]
+        return [pytest.param(None, None, marks=pytest.mark.skip(reason=f"{SHARED} absent"), id="shared-absent")]
     params = []
     for kind in range(11, 17):
         path = SHARED / f"knapPI_{kind}_{n}_1000.csv"
         if path.exists():
-            params += [pytest.param(inst, id=inst.name) for inst in read_instances(path)[:first]]
+            params += [pytest.param(path, index, id=f"{path.stem}-{index}") for index in range(first)]
     return params
 
 
-@pytest.mark.parametrize("instance", _shared(200, 3))
-def test_shared_pisinger_n200(instance):
+@functools.cache
+def _shared_instances(path):
+    return read_instances(path)
+
+
+@pytest.mark.parametrize(("path", "index"), _shared(200, 3))
+def test_shared_pisinger_n200(path, index):
+    instance = _shared_instances(path)[index]
     result, chosen = solve_instance(instance, time_limit=20)
     assert result.status == "optimal" and result.value == instance.known_optimum
     check_solution(instance, result, chosen)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("instance", _shared(1000, 10))
-def test_shared_pisinger_n1000(instance):
+@pytest.mark.parametrize(("path", "index"), _shared(1000, 10))
+def test_shared_pisinger_n1000(path, index):
+    instance = _shared_instances(path)[index]
     result, chosen = solve_instance(instance, time_limit=60)
     assert result.status == "optimal" and result.value == instance.known_optimum
     check_solution(instance, result, chosen)
