@@ -196,8 +196,10 @@ def test_a_script_is_served_from_the_cache(tmp_path):
 @pytest.mark.parametrize(
     "layout",
     [
-        "script",
-        "helper-imported",
+        # Each layout costs two cold compiles in new processes (about 20 s of CPU): the first two,
+        # which the later ones extend, run in the slow suite only.
+        pytest.param("script", marks=pytest.mark.slow),
+        pytest.param("helper-imported", marks=pytest.mark.slow),
         "helper-module-attribute",  # stale until d72d3b7
         "helper-of-a-helper",  # stale until d72d3b7
         "rule-from-data-file",  # stale until the digest hashed the globals a hook reads
