@@ -47,8 +47,9 @@ class DeadlineReached(Exception):
 
 
 def decompose(problem, strategy, *, target, backend="numba", deadline=None, max_subproblems=None, incumbent=None):
-    """Cut the tree of ``problem`` under ``strategy`` into at least ``target`` subproblems where it
-    can (fewer when the tree is smaller), deepening one level at a time.
+    """Cut the tree of ``problem`` under ``strategy`` into about ``target`` subproblems, deepening
+    one level at a time until ``target`` is reached (or the tree ends); the last level is kept only
+    if it is nearer the target than the one above, by ratio, or that one has under a quarter of it.
 
     ``max_subproblems`` (default 64 x target) caps a level: when the next level would give more, the
     shallower cut is kept. ``incumbent`` (an objective value, goal optimize) lets the strategy's
@@ -63,7 +64,7 @@ def decompose(problem, strategy, *, target, backend="numba", deadline=None, max_
     depth = 1
     while best is not None and len(best.subproblems) < target and depth < n_vars:
         deeper = _level(problem, strategy, depth + 1, backend, deadline, cap, incumbent)
-        if deeper is None:
+        if deeper is None or _overshoots(len(best.subproblems), len(deeper.subproblems), target):
             break
         best, depth = deeper, depth + 1
         if not best.subproblems:
@@ -73,6 +74,13 @@ def decompose(problem, strategy, *, target, backend="numba", deadline=None, max_
     best.time_s = time.perf_counter() - started
     best.compile_s = compile_s
     return best
+
+
+def _overshoots(shallow, deep, target):
+    """Whether the deeper level misses ``target`` by a larger factor than the shallower one, which
+    has at least a quarter of it: each subproblem costs a search's set-up and a message (about
+    0.5 ms in one process for N-queens), and a level can multiply the count tenfold."""
+    return 4 * shallow >= target and deep * shallow > target * target
 
 
 def _level(problem, strategy, depth, backend, deadline, cap, incumbent):

@@ -3,6 +3,7 @@
 import json
 import time
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from problems.nqueens import STRATEGIES as QUEENS_STRATEGIES
 from problems.nqueens.model import build, is_solution
 
 from .random_csp import COMBOS, STRATEGIES, brute_force, csps, is_valid, optimum, value_of
+from .random_csp import build as build_csp
 
 A000170 = {1: 1, 2: 0, 3: 0, 4: 2, 5: 10, 6: 4, 7: 40, 8: 92, 9: 352, 10: 724, 20: 39029188884}
 SOME_COMBOS = [COMBOS[0], COMBOS[5], COMBOS[-1]]
@@ -79,6 +81,19 @@ def test_subproblems_follow_the_strategy_in_depth_first_order():
     assert deeper.depth >= 2 and len(prefixes) >= 20
     assert prefixes == sorted(prefixes)  # rows in order, columns ascending: depth-first order
     assert [s.id for s in deeper.subproblems] == list(range(len(prefixes)))
+
+
+@pytest.mark.parametrize("target", [5, 10, 20, 30, 40, 100, 101, 250, 1000])
+def test_the_cut_is_the_level_nearest_the_target(target):
+    # No constraints, 10 values per variable: level d holds 10**d subproblems.
+    free = build_csp(np.ones((5, 10), bool), {}, np.arange(50))
+    plan = decompose(free, STRATEGIES[COMBOS[0]], target=target, backend="python")
+    sizes = {d: 10**d for d in range(1, 6)}
+    reached = min(d for d in sizes if sizes[d] >= target)
+    above = reached - 1
+    nearer_above = above >= 1 and 4 * sizes[above] >= target and target / sizes[above] < sizes[reached] / target
+    assert plan.depth == (above if nearer_above else reached)
+    assert len(plan.subproblems) == sizes[plan.depth]
 
 
 def test_all_streams_each_board_once_and_first_finds_a_board():
