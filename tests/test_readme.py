@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 
@@ -92,46 +94,48 @@ def test_every_command_line_example_has_its_answer_checked():
         assert otherwise or answer_checks(words, comment), f"no answer checked for {' '.join(words)}"
 
 
-def test_command_line_examples_run(tmp_path_factory):
-    backtrack = [sys.executable, "-m", "backtrack"]
-    for words, comment in readme_command_lines():
-        assert words[0] == "backtrack"
-        words = [str(ROOT / w) if w.startswith("tests/data/") else w for w in words]
-        if "|" in words:  # a pipeline: the search must stop quietly when the reader goes away
-            cut = words.index("|")
-            producer = subprocess.Popen(
-                backtrack + words[1:cut], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
-            )
-            head = subprocess.run(words[cut + 1 :], stdin=producer.stdout, capture_output=True, timeout=60)
-            producer.stdout.close()
-            assert producer.wait(timeout=60) == 0, producer.stderr.read()
-            assert head.stdout.count(b"\n") == 10
-            assert head.stdout.startswith(b"solution 1:")
-            continue
-        cwd = tmp_path_factory.mktemp("cli") if "--output" in words or "--checkpoint" in words else ROOT
-        # Run as written, plus --json where it applies: the answer is read from its record.
-        json_flag = [] if "--json" in words or "--list-strategies" in words or "--output" in words else ["--json"]
-        run = subprocess.run(backtrack + words[1:] + json_flag, capture_output=True, text=True, timeout=300, cwd=cwd)
-        assert run.returncode == 0, run.stderr
-        if "--list-strategies" in words:
-            assert run.stdout.count("\n") >= 2 and "naive" in run.stdout
-            continue
-        if "--output" in words:  # --generate: the file holds --count instances of n items
-            from problems.knapsack.io import read_instances
+EXAMPLES = list(readme_command_lines())
 
-            written = read_instances(str(cwd / words[words.index("--output") + 1]))
-            assert len(written) == int(words[words.index("--count") + 1])
-            assert all(len(i.profits) == int(words[words.index("--n") + 1]) for i in written)
-            continue
-        record = json.loads(run.stdout.strip().splitlines()[-1])
-        assert record["stop_reason"] is None, record
-        if words[1] == "sudoku":  # the last puzzle solved; --count: exactly one solution ("unique")
-            assert record["status"] == ("complete" if "--count" in words else "satisfied"), record
-            assert record["count"] == 1 and len(record["solution"]) == 81, record
-            continue
-        check_record(record, answer_checks(words, comment))
-        if words[1] == "nqueens" and "--first" in words:  # "one board": a valid one
-            board = record["solution"]
-            n = int(words[2])
-            assert sorted(board) == list(range(n))
-            assert len({r + c for r, c in enumerate(board)}) == len({r - c for r, c in enumerate(board)}) == n
+
+@pytest.mark.parametrize(("words", "comment"), EXAMPLES, ids=[" ".join(w)[:60] for w, _ in EXAMPLES])
+def test_command_line_examples_run(tmp_path_factory, words, comment):
+    # One test per example: the pytest-xdist workers share them out (each is a new process).
+    backtrack = [sys.executable, "-m", "backtrack"]
+    assert words[0] == "backtrack"
+    words = [str(ROOT / w) if w.startswith("tests/data/") else w for w in words]
+    if "|" in words:  # a pipeline: the search must stop quietly when the reader goes away
+        cut = words.index("|")
+        producer = subprocess.Popen(backtrack + words[1:cut], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        head = subprocess.run(words[cut + 1 :], stdin=producer.stdout, capture_output=True, timeout=60)
+        producer.stdout.close()
+        assert producer.wait(timeout=60) == 0, producer.stderr.read()
+        assert head.stdout.count(b"\n") == 10
+        assert head.stdout.startswith(b"solution 1:")
+        return
+    cwd = tmp_path_factory.mktemp("cli") if "--output" in words or "--checkpoint" in words else ROOT
+    # Run as written, plus --json where it applies: the answer is read from its record.
+    json_flag = [] if "--json" in words or "--list-strategies" in words or "--output" in words else ["--json"]
+    run = subprocess.run(backtrack + words[1:] + json_flag, capture_output=True, text=True, timeout=300, cwd=cwd)
+    assert run.returncode == 0, run.stderr
+    if "--list-strategies" in words:
+        assert run.stdout.count("\n") >= 2 and "naive" in run.stdout
+        return
+    if "--output" in words:  # --generate: the file holds --count instances of n items
+        from problems.knapsack.io import read_instances
+
+        written = read_instances(str(cwd / words[words.index("--output") + 1]))
+        assert len(written) == int(words[words.index("--count") + 1])
+        assert all(len(i.profits) == int(words[words.index("--n") + 1]) for i in written)
+        return
+    record = json.loads(run.stdout.strip().splitlines()[-1])
+    assert record["stop_reason"] is None, record
+    if words[1] == "sudoku":  # the last puzzle solved; --count: exactly one solution ("unique")
+        assert record["status"] == ("complete" if "--count" in words else "satisfied"), record
+        assert record["count"] == 1 and len(record["solution"]) == 81, record
+        return
+    check_record(record, answer_checks(words, comment))
+    if words[1] == "nqueens" and "--first" in words:  # "one board": a valid one
+        board = record["solution"]
+        n = int(words[2])
+        assert sorted(board) == list(range(n))
+        assert len({r + c for r, c in enumerate(board)}) == len({r - c for r, c in enumerate(board)}) == n
