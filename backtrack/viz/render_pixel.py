@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap, LogNorm, to_rgb  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from backtrack.viz import pixel  # noqa: E402
 from backtrack.viz.style import COLOURS, NAMES  # noqa: E402
@@ -47,7 +48,8 @@ def _figure(traces, view):
     blocks = [_strips(c) for c in columns]
     heights = []
     for strips in blocks:
-        heights += [0.45 + 0.16 * max(rows, 6)] + [0.42] * len(strips) + [0.55]
+        heights += [0.45 + min(0.16 * max(rows, 6), 2.6)] + [0.42] * len(strips) + [0.55]
+    heights.pop()  # no gap after the last block
     figure = plt.figure(figsize=(WIDTH, sum(heights) + 0.4))
     grid = figure.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=[80, 1], hspace=0.12, wspace=0.02)
     span = max(c.count for c in columns) * per
@@ -85,7 +87,7 @@ def _title(trace, view, per):
     line = f"{trace.title}: {stats.get('nodes', trace.size - 1):,} nodes, {found}"
     if trace.meta.get("truncated"):
         line += f" (first {trace.size:,} recorded)"
-    what = "icicle: bar width = subtree size" if view == "icicle" else "pixel tree"
+    what = "icicle" if view == "icicle" else "pixel tree"
     return f"{line}   [{what}, {per} node{'s' if per > 1 else ''} per column]"
 
 
@@ -123,7 +125,7 @@ def _pixel_tree(ax, cols, nodes, per, rows):
     solved = nodes.outcome == pixel.OUTCOMES.index("solution")
     if solved.any():
         at = np.unique(np.stack([np.flatnonzero(solved) // per, nodes.depth[solved]]), axis=1)
-        ax.scatter((at[0] + 0.5) * per, at[1], s=10, marker="D", color=COLOURS["solution"], linewidths=0, zorder=3)
+        ax.scatter((at[0] + 0.5) * per, at[1], s=6, marker="D", color=COLOURS["solution"], linewidths=0, zorder=3)
     return image
 
 
@@ -139,6 +141,27 @@ def _icicle(ax, nodes, per, rows):
     image[: cover.shape[0], :, 3] = alpha
     image[cover.shape[0] :, :, 3] = 0
     ax.imshow(image, aspect="auto", interpolation="nearest", extent=(0, cover.shape[1] * per, rows - 0.5, -0.5))
+    present = [k for k, used in zip(pixel.ICICLE_CLASSES, cover.sum(axis=(0, 1)) > 0, strict=True) if used]
+    handles = [Patch(color=STRIP_COLOURS[k], label=_icicle_label(k)) for k in present]
+    ax.legend(
+        handles=handles,
+        loc="lower right",
+        bbox_to_anchor=(1, 1),
+        ncol=len(handles),
+        fontsize=7,
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.0,
+        borderaxespad=0.1,
+    )
+
+
+def _icicle_label(kind):
+    if kind == "solution":
+        return "a solution below"
+    if kind == "expanded":
+        return "nothing cut below"
+    return f"mostly {CUT_NAMES[kind].removeprefix('cut: ')} below"
 
 
 def _strip(ax, cols, per, name, values, colour, total):
@@ -149,7 +172,7 @@ def _strip(ax, cols, per, name, values, colour, total):
         low, high = known.min(), known.max()
         pad = (high - low) * 0.1 or 1
         ax.set_ylim(low - pad, high + pad)
-        ax.set_yticks([low, high])
+        ax.set_yticks(sorted({low, high}))
         label = "incumbent"
     else:
         ax.stairs(values, edges, fill=True, color=colour, linewidth=0)
