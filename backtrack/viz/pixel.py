@@ -147,7 +147,7 @@ def ancestor_at(nodes, d):
 def icicle_class(nodes):
     """Per node, its index in ``ICICLE_CLASSES`` (see there)."""
     classes = len(ICICLE_CLASSES)
-    own = np.zeros(nodes.size, np.int64)  # the node's own class, leaves and solutions
+    own = np.zeros(nodes.size, np.int64)  # the node's own class (expanded and the root: 0)
     for i, name in enumerate(ICICLE_CLASSES):
         own[nodes.outcome == OUTCOMES.index(name)] = i
     below = np.zeros((nodes.size, classes), np.int64)  # class counts in the subtree, the node included
@@ -156,9 +156,7 @@ def icicle_class(nodes):
         np.add.at(below, nodes.parent[ids], below[ids])
     cut = below[:, 2:]
     dominant = np.where(cut.max(axis=1) > 0, 2 + cut.argmax(axis=1), 0)
-    subtree = np.where(below[:, 1] > 0, 1, dominant)
-    leaf = np.bincount(nodes.parent[1:], minlength=nodes.size) == 0
-    return np.where(leaf & (own != 0), own, subtree)
+    return np.where(below[:, 1] > 0, 1, dominant)  # a leaf's "subtree" is itself: its own class
 
 
 def icicle_coverage(nodes, per):

@@ -151,7 +151,7 @@ def test_strips_equal_the_runs_statistics(tmp_path, name):
     assert solutions == result.stats.solutions
 
 
-def test_knapsack_strips_and_incumbent(tmp_path):
+def test_knapsack_strips_and_incumbent(tmp_path, capsys):
     rng = np.random.default_rng(5)
     weights = rng.integers(10, 60, 10)
     instance = Instance("t", (weights + 10).tolist(), weights.tolist(), int(weights.sum() // 2))
@@ -162,6 +162,8 @@ def test_knapsack_strips_and_incumbent(tmp_path):
     assert solutions == result.stats.solutions
     known = cols.incumbent[~np.isnan(cols.incumbent)]
     assert known[-1] == result.value and np.all(np.diff(known) >= 0)  # maximising: it only grows
+    status, _, err = run_main(capsys, "tree", path, "--view", "pixel", "--out", tmp_path / "k.svg")
+    assert status == 0 and b"incumbent -->" in (tmp_path / "k.svg").read_bytes(), err
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +182,7 @@ def big_trace(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize(("view", "suffix"), [("pixel", ".png"), ("icicle", ".svg"), ("auto", ".png")])
+@pytest.mark.parametrize(("view", "suffix"), [("pixel", ".svg"), ("icicle", ".svg"), ("auto", ".png")])
 def test_tree_command_draws_big_traces(big_trace, tmp_path, capsys, view, suffix):
     assert read_trace(big_trace).size > PIXEL_ABOVE
     out = tmp_path / f"big{suffix}"
@@ -189,6 +191,8 @@ def test_tree_command_draws_big_traces(big_trace, tmp_path, capsys, view, suffix
     assert f"{'pixel' if view == 'auto' else view} view" in err
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG" if suffix == ".png" else b"<?xml") and len(data) > 10_000
+    if suffix == ".svg":  # matplotlib's SVG keeps each text as a comment: the view's own key
+        assert (b"per pixel -->" in data) == (view == "pixel") and (b" below -->" in data) == (view == "icicle")
 
 
 def test_html_embeds_the_pixel_picture(big_trace, tmp_path, capsys):
