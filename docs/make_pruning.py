@@ -60,7 +60,18 @@ SECTIONS = {
         ],
         "pictures": {"subsetsum12.png": (["feasibility", "ordering"], [])},
     },
+    "big": {
+        "runs": [
+            ("feasibility", ["nqueens", "9", "--count", "--strategy", "feasibility"]),
+            ("forward-checking", ["nqueens", "9", "--count", "--strategy", "forward-checking"]),
+        ],
+        "pictures": {
+            "queens9-pixel.png": (["feasibility", "forward-checking"], ["--view", "pixel"]),
+            "queens9-icicle.png": (["feasibility", "forward-checking"], ["--view", "icicle"]),
+        },
+    },
 }
+SLOW_SECTIONS = ("big",)  # interpreted, its runs take seconds: the tests rerun them only with -m slow
 
 
 def command_text(arguments, trace=None):
@@ -81,10 +92,11 @@ def run(arguments, trace_path=None, backend="numba"):
     return json.loads(outcome.output.strip().splitlines()[-1])
 
 
-def gather(folder, backend="numba"):
-    """Run every section's searches; {section: [(name, arguments, record, saved or None)]}."""
+def gather(folder, backend="numba", keys=None):
+    """Run the searches of every section (or of ``keys``); {section: [(name, arguments, record, saved or None)]}."""
     results = {}
-    for key, section in SECTIONS.items():
+    for key in keys or SECTIONS:
+        section = SECTIONS[key]
         rows = []
         for name, arguments in section["runs"]:
             traced = name != "bidirectional"

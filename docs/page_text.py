@@ -110,13 +110,47 @@ backtrack tree feasibility.sqlite ordering.sqlite --out subsetsum12.png
 
 {table:bidirectional}
 
+## 6. Big trees: the pixel tree and the icicle
+
+A node-link picture stops being readable at a few thousand nodes, so for bigger traces `backtrack
+tree` draws CP-Profiler's **pixel tree**: the nodes in visiting order from left to right, a run of
+consecutive nodes to each column, one row per depth; the darker a pixel, the more nodes of that column
+sit at that depth, and green diamonds mark the solutions. Under each tree, one strip per pruning kind
+counts its cuts in each column, so you see *where in the search* each hook did its work, then the
+values the levels never offered, and the solutions. Both 9-queens trees share one scale (the same
+number of nodes per column), so the widths compare directly: forward checking visits a tenth of
+feasibility's nodes. Feasibility cuts at the bottom of the tree, evenly all along the search;
+forward checking cuts fewer nodes, higher up, and most of its pruning is in the values it never
+offers.
+
+```
+{commands:big}
+backtrack tree feasibility.sqlite forward-checking.sqlite --view pixel --out queens9-pixel.png
+```
+
+![9-queens, feasibility against forward checking, as pixel trees](pruning/queens9-pixel.png)
+
+{table:big}
+
+The **icicle** (`--view icicle`) draws every node as a bar as wide as its subtree, right above its
+descendants (in visiting order a subtree is one run of consecutive nodes): green when a solution lies
+below it, otherwise in the colour of the kind that cut most nodes below it; a pale pixel is a column
+where few nodes reach that depth.
+
+```
+backtrack tree feasibility.sqlite forward-checking.sqlite --view icicle --out queens9-icicle.png
+```
+
+![9-queens, feasibility against forward checking, as icicles](pruning/queens9-icicle.png)
+
 ## Doing it yourself
 
 Every problem command takes `--trace FILE` (at most `--trace-limit` nodes, default 100000; then the
 search goes on unrecorded and says so). `backtrack tree A.sqlite B.sqlite --out trees.html` writes one
 self-contained page (no network): hover a node for its decision, outcome, depth and incumbent, click a
 node to fold its subtree, tick pruning kinds on and off, and drag the slider to replay the search in
-visiting order. `.png` and `.svg` give the pictures above; big traces are drawn as pixel trees with
-one strip per pruning kind showing where its cuts happened. The trace files are CP-Profiler's SQLite
+visiting order. `.png` and `.svg` give the pictures above; traces of more than 2000 nodes are drawn
+as pixel trees with one strip per pruning kind showing where its cuts happened (`--view tree`,
+`pixel` or `icicle` chooses). The trace files are CP-Profiler's SQLite
 format: open them in CP-Profiler with "Load Execution" to use its own views.
 """

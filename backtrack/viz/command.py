@@ -16,10 +16,11 @@ SUFFIXES = (".png", ".svg", ".html")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.png, FILE.svg or FILE.html")
 @click.option(
     "--view",
-    type=click.Choice(["auto", "tree", "pixel"]),
+    type=click.Choice(["auto", "tree", "pixel", "icicle"]),
     default="auto",
     show_default=True,
-    help="node-link tree, pixel tree (big traces), or chosen by size (PNG/SVG)",
+    help="node-link tree, pixel tree or icicle (big traces); auto: the tree up to 2000 nodes per trace, "
+    "else the pixel tree (.html: auto is the interactive tree; pixel and icicle embed the picture)",
 )
 @click.option(
     "--collapse",
@@ -45,7 +46,13 @@ def tree(traces, out, view, collapse):
     except TraceError as error:
         raise InputError(str(error)) from None
     try:
-        if suffix == ".html":
+        if suffix == ".html" and view in ("pixel", "icicle"):
+            from backtrack.viz.render_html import write_picture_page
+            from backtrack.viz.render_pixel import picture_bytes
+
+            write_picture_page(loaded, picture_bytes(loaded, view), target)
+            shown = f"{view} (html)"
+        elif suffix == ".html":
             from backtrack.viz.render_html import write_page
 
             write_page(loaded, target)

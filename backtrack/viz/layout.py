@@ -10,18 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# What a drawn node is, for colour and shape: the outcome kinds of the trace, and "collapsed".
-DRAW_KINDS = (
-    "expanded",
-    "solution",
-    "feasibility",
-    "bound",
-    "propagation",
-    "dominance",
-    "rejected",
-    "not_better",
-)
-
 
 @dataclass
 class Layout:
@@ -106,31 +94,3 @@ def _kinds_below(trace, kids, node):
         counts[kind] = counts.get(kind, 0) + 1
         stack.extend(kids[child])
     return counts
-
-
-def pixel_grid(trace, columns):
-    """CP-Profiler's pixel tree: nodes in visiting order, ``columns`` buckets wide, one row per depth.
-
-    Returns (grid int[depth+1, columns] of DRAW_KINDS index + 1, 0 empty; per-kind cut counts per
-    bucket {kind: int[columns]}). A bucket shows its most telling node: solution, then cuts, then
-    expansions.
-    """
-    n = trace.size
-    per = max(1, -(-n // columns))
-    columns = -(-n // per)
-    depth = int(trace.depth.max()) + 1
-    grid = np.zeros((depth, columns), np.int64)
-    rank = {"solution": 8, "feasibility": 7, "bound": 6, "propagation": 5, "dominance": 4, "rejected": 3}
-    rank.update({"not_better": 2, "expanded": 1, "root": 1})
-    best = np.zeros((depth, columns), np.int64)
-    strips = {}
-    for node in range(n):
-        kind = trace.kind(node)
-        col, row = node // per, int(trace.depth[node])
-        r = rank.get(kind, 1)
-        if r > best[row, col]:
-            best[row, col] = r
-            grid[row, col] = DRAW_KINDS.index(kind if kind in DRAW_KINDS else "expanded") + 1
-        if trace.status[node] == 1:
-            strips.setdefault(kind, np.zeros(columns, np.int64))[col] += 1
-    return grid, strips, per

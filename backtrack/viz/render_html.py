@@ -6,6 +6,7 @@ slider to replay the search in visiting order. The page's script lays the trees 
 as :mod:`backtrack.viz.layout` (a column per drawn leaf, parents centred over their children).
 """
 
+import base64
 import json
 from html import escape
 from pathlib import Path
@@ -49,6 +50,18 @@ def write_page(traces, out):
     script = (Path(__file__).parent / "page.js").read_text(encoding="utf-8")
     page = PAGE.replace("__TITLE__", title).replace("__SCRIPT__", script).replace("__DATA__", payload)
     out.write_text(page, encoding="utf-8")
+
+
+def write_picture_page(traces, png, out):
+    """Write a self-contained page showing one PNG picture (``png``: its bytes) of ``traces``."""
+    title = escape(" | ".join(t.title for t in traces))
+    data = base64.b64encode(png).decode("ascii")
+    out.write_text(
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<body style="margin: 12px"><img alt="{title}" style="max-width: 100%" '
+        f'src="data:image/png;base64,{data}"></body></html>\n',
+        encoding="utf-8",
+    )
 
 
 PAGE = """<!DOCTYPE html>

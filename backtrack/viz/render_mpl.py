@@ -1,5 +1,5 @@
 """PNG and SVG drawings of traces with matplotlib: node-link trees side by side on one scale, or,
-for traces too big for that, pixel trees with one strip per pruning kind."""
+for traces too big for that, pixel trees or icicles (:mod:`backtrack.viz.render_pixel`)."""
 
 import matplotlib
 
@@ -13,7 +13,7 @@ from backtrack.viz.style import COLOURS, LEGEND_ORDER, NAMES, NOT_OFFERED_ORDER,
 
 MARKERS = {"circle": "o", "square": "s", "diamond": "D"}
 NODE_BUDGET = 250  # drawn nodes per trace that a node-link picture keeps readable (failed subtrees collapse)
-PIXEL_ABOVE = 800  # drawn nodes (after collapsing) above which the pixel tree is drawn instead
+PIXEL_ABOVE = 2000  # --view auto: nodes of the biggest trace above which the pixel tree is drawn (README)
 GHOST_BUDGET = 80  # drawn nodes per trace up to which each node shows how many values it did not offer
 LABEL_BUDGET = 40  # drawn nodes per trace up to which decisions are written beside the nodes
 
@@ -28,16 +28,24 @@ def legend_entries(trace):
     return entries, trace.not_offered()
 
 
+def chosen_view(traces, view):
+    """The view ``auto`` stands for: the node-link tree up to PIXEL_ABOVE nodes per trace."""
+    if view != "auto":
+        return view
+    return "tree" if max(t.size for t in traces) <= PIXEL_ABOVE else "pixel"
+
+
 def draw(traces, out, view="auto", threshold=None):
-    """Draw ``traces`` into ``out`` (.png or .svg); ``view`` is auto, tree or pixel."""
+    """Draw ``traces`` into ``out`` (.png or .svg); ``view`` is auto, tree, pixel or icicle."""
+    view = chosen_view(traces, view)
+    if view != "tree":
+        from backtrack.viz.render_pixel import draw as draw_pixels
+
+        draw_pixels(traces, out, view)
+        return view
     thresholds = [threshold if threshold is not None else lay.choose_threshold(t, NODE_BUDGET) for t in traces]
     layouts = [lay.layout(t, th) for t, th in zip(traces, thresholds, strict=True)]
-    if view == "auto":
-        view = "tree" if all(len(layout.nodes) <= PIXEL_ABOVE for layout in layouts) else "pixel"
-    if view == "tree":
-        figure = _node_link(traces, layouts)
-    else:
-        figure = _pixel(traces)
+    figure = _node_link(traces, layouts)
     figure.savefig(out, dpi=110)
     plt.close(figure)
     return view
@@ -170,53 +178,3 @@ def _legend(ax, trace):
         frameon=False,
         ncol=1 if len(handles) < 5 else 2,
     )
-
-
-def _pixel(traces):
-    columns = 900
-    per = max(1, -(-max(t.size for t in traces) // columns))
-    blocks = []
-    for trace in traces:
-        grid, strips, _ = lay.pixel_grid(trace, max(1, -(-trace.size // per)))
-        blocks.append((trace, grid, strips))
-    heights = []
-    for _, grid, strips in blocks:
-        heights += [max(grid.shape[0], 4) * 0.16] + [0.35] * len(strips) + [0.5]
-    figure, axes = plt.subplots(
-        len(heights), 1, figsize=(12, sum(heights) + 0.6), gridspec_kw={"height_ratios": heights}, squeeze=False
-    )
-    axes = list(axes[:, 0])
-    from matplotlib.colors import ListedColormap
-
-    cmap = ListedColormap(["white"] + [COLOURS[k] for k in lay.DRAW_KINDS])
-    for trace, grid, strips in blocks:
-        ax = axes.pop(0)
-        width = -(-max(t.size for t in traces) // per)
-        ax.imshow(grid, aspect="auto", interpolation="nearest", cmap=cmap, vmin=0, vmax=len(lay.DRAW_KINDS))
-        ax.set_xlim(-0.5, width - 0.5)
-        ax.set_ylabel("depth", fontsize=8)
-        ax.set_xticks([])
-        ax.set_title(f"{_title(trace).replace(chr(10), ' — ')}   (pixel tree: {per} nodes per column)", fontsize=9)
-        for kind in LEGEND_ORDER:
-            if kind not in strips:
-                continue
-            strip = axes.pop(0)
-            strip.bar(range(len(strips[kind])), strips[kind], width=1.0, color=COLOURS[kind])
-            strip.set_xlim(-0.5, width - 0.5)
-            strip.set_xticks([])
-            strip.set_yticks([])
-            strip.set_ylabel(
-                f"{NAMES[kind]}\n{int(strips[kind].sum())}", rotation=0, ha="right", va="center", fontsize=7
-            )
-            for side in ("top", "right"):
-                strip.spines[side].set_visible(False)
-        spacer = axes.pop(0)
-        spacer.axis("off")
-        entries, not_offered = legend_entries(trace)
-        text = "   ".join(t for _, t in entries)
-        more = ", ".join(f"{k} {v}" for k, v in not_offered.items())
-        spacer.text(
-            0, 0.6, text + (f"   |   not offered: {more}" if more else ""), fontsize=8, transform=spacer.transAxes
-        )
-    figure.tight_layout()
-    return figure

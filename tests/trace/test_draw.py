@@ -70,13 +70,6 @@ def test_legend_counts_equal_the_runs_statistics(traces, name):
     assert not_offered == {k: v for k, v in result.stats.not_offered.items() if v}
 
 
-def test_pixel_grid_holds_every_cut(traces):
-    trace = read_trace(traces["feasibility"][0])
-    grid, strips, per = lay.pixel_grid(trace, 50)
-    assert grid.shape[1] * per >= trace.size
-    assert int(strips["feasibility"].sum()) == trace.counts()["feasibility"]
-
-
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
 def test_tree_command_writes_each_format(traces, tmp_path, capsys, suffix):
     out = tmp_path / f"tree{suffix}"
