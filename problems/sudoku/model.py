@@ -17,8 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from backtrack import Space, Strategy, dom_remove, jitable
-from backtrack.bits import popcount
-from problems.sudoku.singles import fix_cell, fixed_or_fewest, row_candidates, singles, state_width
+from problems.sudoku.singles import fewest_in_domains, fix_cell, fixed_or_fewest, row_candidates, singles, state_width
 
 SIZES = {4: 2, 9: 3, 16: 4}  # side -> box side
 SYMBOLS = "123456789ABCDEFG"  # digit d (0-based) is written SYMBOLS[d]
@@ -147,17 +146,7 @@ def candidates(problem, state, domains, assign, var):
 @jitable
 def fewest_candidates(problem, state, domains, assign, depth):
     """``select_variable`` (MRV): the undecided cell with the fewest candidates; a single one at once."""
-    best_cell = -1
-    best_size = 1 << 30
-    for cell in range(assign.shape[0]):
-        if assign[cell] < 0:
-            size = popcount(domains.bits[cell, 0])
-            if size < best_size:
-                if size <= 1:
-                    return cell
-                best_size = size
-                best_cell = cell
-    return best_cell
+    return fewest_in_domains(domains, assign)
 
 
 @jitable

@@ -181,7 +181,7 @@ def fixed_or_fewest(problem, state, domains, assign, depth):
     else the free cell with the fewest candidates (MRV; the first with two at once)."""
     cells, words, free_at, dirty_at = _layout(problem)
     if state[dirty_at + 1] == 0:
-        return _fewest_in_domains(domains, assign)
+        return fewest_in_domains(domains, assign)
     for k in range(words):
         fixed = state[cells + k] & ~state[free_at + k]
         if fixed:
@@ -203,8 +203,9 @@ def fixed_or_fewest(problem, state, domains, assign, depth):
 
 
 @jitable
-def _fewest_in_domains(domains, assign):
-    """MRV at the root, before the row is built: the undecided cell with the smallest domain."""
+def fewest_in_domains(domains, assign):
+    """MRV over the domains (the root, before the row is built; ``forward-checking`` everywhere):
+    the undecided cell with the smallest domain, a single one at once."""
     best_cell = -1
     best_size = 1 << 30
     for cell in range(assign.shape[0]):
