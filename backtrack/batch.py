@@ -171,10 +171,11 @@ def root_bits(masks):
     masks = np.asarray(masks, dtype=bool)
     m, n, v = masks.shape
     words = max(1, (v + 63) // 64)
-    padded = np.zeros((m, n, words * 64), dtype=np.uint64)
-    padded[:, :, :v] = masks
-    weights = np.uint64(1) << np.arange(64, dtype=np.uint64)
-    return (padded.reshape(m, n, words, 64) * weights).sum(axis=3, dtype=np.uint64)
+    # Bytes of 8 values each, little-endian bit order, read 8 at a time as words (a 64-bit word
+    # per value would take 64x the memory: 2 s of page faults for 1465 Sudoku puzzles).
+    packed = np.zeros((m, n, words * 8), dtype=np.uint8)
+    packed[:, :, : (v + 7) // 8] = np.packbits(masks, axis=2, bitorder="little")
+    return packed.view("<u8").astype(np.uint64).reshape(m, n, words)
 
 
 @dataclass

@@ -6,7 +6,8 @@ domain. Three strategies, from the weakest pruning to the strongest:
 - ``plain``: cells in reading order, each value checked against the decided peers (feasibility);
 - ``forward-checking``: a decision removes its digit from the peers' domains (propagation), and
   the cell with the fewest candidates is decided next (MRV);
-- ``singles`` (default): propagation to a fixpoint of naked singles (a cell with one candidate
+- ``singles`` (default): candidates as bit words in the state row (problems/sudoku/singles.py),
+  propagation to a fixpoint of naked singles (a cell with one candidate
   takes it from its peers) and hidden singles (a digit with one place left in a row, column or
   box is fixed there), then MRV.
 """
@@ -15,8 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from backtrack import Space, Strategy, dom_fix, dom_remove, jitable
-from backtrack.bits import lowest_bit_index, popcount
+from backtrack import Space, Strategy, dom_remove, jitable
+from problems.sudoku.singles import fewest_in_domains, fix_cell, fixed_or_fewest, row_candidates, singles, state_width
 
 SIZES = {4: 2, 9: 3, 16: 4}  # side -> box side
 SYMBOLS = "123456789ABCDEFG"  # digit d (0-based) is written SYMBOLS[d]
@@ -30,7 +31,8 @@ class Sudoku(NamedTuple):
     each cell (0-based) or -1; peers int64[cells, P]: the other cells of each cell's row, column
     and box; units int64[3 * side, side]: the cells of each row, column and box; cell_units
     int64[cells]: the units of each cell as a bit word (bit u: unit u); work int64[cells + 1]:
-    scratch for propagation (a queue of cells to process).
+    scratch for propagation (a stack of cells to process); full: the bit word of all digits;
+    all_units: the bit word of all units.
     """
 
     box: int
@@ -40,10 +42,14 @@ class Sudoku(NamedTuple):
     units: np.ndarray
     cell_units: np.ndarray
     work: np.ndarray
+    full: int
+    all_units: int
 
     def space(self):
         domains = given_domains(self, self.givens[None])[0]
-        return Space(n_vars=self.side * self.side, n_values=self.side, domains=domains)
+        # The row of the `singles` strategy (problems/sudoku/singles.py); the other strategies ignore it.
+        state = np.zeros(state_width(self.side), np.int64)
+        return Space(n_vars=self.side * self.side, n_values=self.side, domains=domains, state=state)
 
 
 def rules(side):
@@ -73,7 +79,8 @@ def build(side, givens):
     """The problem of one puzzle: ``givens`` a sequence of side * side digits (0-based, -1 blank)."""
     peers, units, cell_units = rules(side)
     givens = np.asarray(givens, dtype=np.int64).reshape(side * side)
-    return Sudoku(SIZES[side], side, givens, peers, units, cell_units, np.zeros(side * side + 1, np.int64))
+    work = np.zeros(side * side + 1, np.int64)
+    return Sudoku(SIZES[side], side, givens, peers, units, cell_units, work, (1 << side) - 1, (1 << 3 * side) - 1)
 
 
 def given_domains(problem, givens):
@@ -139,17 +146,7 @@ def candidates(problem, state, domains, assign, var):
 @jitable
 def fewest_candidates(problem, state, domains, assign, depth):
     """``select_variable`` (MRV): the undecided cell with the fewest candidates; a single one at once."""
-    best_cell = -1
-    best_size = 1 << 30
-    for cell in range(assign.shape[0]):
-        if assign[cell] < 0:
-            size = popcount(domains.bits[cell, 0])
-            if size < best_size:
-                if size <= 1:
-                    return cell
-                best_size = size
-                best_cell = cell
-    return best_cell
+    return fewest_in_domains(domains, assign)
 
 
 @jitable
@@ -165,95 +162,6 @@ def remove_from_peers(problem, domains, var, value):
 def forward_check(problem, state, domains, assign, var, value):
     """``propagate``: forward checking."""
     return remove_from_peers(problem, domains, var, value)
-
-
-@jitable
-def _naked_singles(problem, domains, queue, length):
-    """Take each queued single's digit from its peers, queueing the peers it leaves single.
-
-    Returns (-1 on a wipe-out else the number of digits removed, the units whose cells changed,
-    as a bit word)."""
-    removed = 0
-    dirty = np.int64(0)
-    bits = domains.bits
-    while length > 0:
-        length -= 1
-        cell = queue[length]
-        value = lowest_bit_index(bits[cell, 0])
-        mask = np.uint64(1) << np.uint64(value)
-        for peer in problem.peers[cell]:
-            word = bits[peer, 0]
-            if word & mask:
-                if word == mask:
-                    return -1, dirty
-                dom_remove(domains, peer, value)
-                removed += 1
-                dirty |= problem.cell_units[peer]
-                if popcount(word & ~mask) == 1:
-                    queue[length] = peer
-                    length += 1
-    return removed, dirty
-
-
-@jitable
-def _hidden_singles(problem, domains, queue, dirty):
-    """Fix each digit that has one place left in a unit of ``dirty`` (a bit word of unit numbers)
-    and queue its cell; return (how many were queued or -1 when a digit has no place left in a
-    unit, the units changed by the fixes)."""
-    bits = domains.bits
-    full = (np.uint64(1) << np.uint64(problem.side)) - np.uint64(1)
-    length = 0
-    changed = np.int64(0)
-    while dirty:
-        u = lowest_bit_index(dirty)
-        dirty &= dirty - 1
-        unit = problem.units[u]
-        once = np.uint64(0)
-        twice = np.uint64(0)
-        for cell in unit:
-            word = bits[cell, 0]
-            twice |= once & word
-            once |= word
-        if once != full:
-            return -1, changed
-        hidden = once & ~twice
-        while hidden:
-            value = lowest_bit_index(hidden)
-            hidden &= hidden - np.uint64(1)
-            mask = np.uint64(1) << np.uint64(value)
-            for cell in unit:
-                word = bits[cell, 0]
-                if word & mask:
-                    if word != mask:
-                        dom_fix(domains, cell, value)
-                        changed |= problem.cell_units[cell]
-                        queue[length] = cell
-                        length += 1
-                    break
-    return length, changed
-
-
-@jitable
-def singles(problem, state, domains, assign, var, value):
-    """``propagate``: naked and hidden singles to a fixpoint; False when a cell or a digit runs out.
-
-    Hidden singles are looked for only in the units where a domain changed."""
-    queue = problem.work
-    queue[0] = var
-    removed, dirty = _naked_singles(problem, domains, queue, 1)
-    if removed <= 0:
-        # Nothing was removed: the cell was a single already taken from its peers, and the
-        # domains are still at the fixpoint the last propagation left.
-        return removed == 0
-    dirty |= problem.cell_units[var]  # fixing the cell removed its other digits
-    while True:
-        length, changed = _hidden_singles(problem, domains, queue, dirty)
-        if length <= 0:
-            return length == 0
-        removed, dirty = _naked_singles(problem, domains, queue, length)
-        if removed < 0:
-            return False
-        dirty |= changed
 
 
 STRATEGIES = {
@@ -277,10 +185,12 @@ STRATEGIES = {
         Strategy(
             "singles",
             Sudoku,
+            apply=fix_cell,
             propagate=singles,
-            select_variable=fewest_candidates,
-            value_bits=candidates,
-            description="naked and hidden singles to a fixpoint, then MRV (default)",
+            select_variable=fixed_or_fewest,
+            value_bits=row_candidates,
+            description="candidates as bit words in the state row, naked and hidden singles to a fixpoint, "
+            "then MRV (default)",
         ),
     )
 }

@@ -194,3 +194,85 @@ def test_cli(backtrack_cli, tmp_path):
     assert summary["count"] == len(expected) and summary["status"] == "complete"
     bad = backtrack_cli("sudoku", "123")
     assert bad.returncode == 2 and "81 cells" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def solved_by_singles(side, givens, hidden=True):
+    """Oracle, independent of the engine: naked (and hidden) singles alone complete the grid."""
+    box = int(round(side**0.5))
+    cells = range(side * side)
+    units = [[r * side + c for c in range(side)] for r in range(side)]
+    units += [[r * side + c for r in range(side)] for c in range(side)]
+    units += [
+        [(br + r) * side + bc + c for r in range(box) for c in range(box)]
+        for br in range(0, side, box)
+        for bc in range(0, side, box)
+    ]
+    peers = [set().union(*(u for u in units if cell in u)) - {cell} for cell in cells]
+    options = [set(range(side)) for _ in cells]
+    placed = {}
+
+    def place(cell, digit):
+        placed[cell] = digit
+        options[cell] = {digit}
+        for peer in peers[cell]:
+            options[peer].discard(digit)
+
+    for cell, digit in enumerate(givens):
+        if digit >= 0:
+            place(cell, digit)
+    progress = True
+    while progress and len(placed) < side * side:
+        progress = False
+        for cell in cells:
+            if cell not in placed and len(options[cell]) == 1:
+                place(cell, next(iter(options[cell])))
+                progress = True
+        for unit in units if hidden else ():
+            for digit in range(side):
+                spots = [cell for cell in unit if digit in options[cell]]
+                if len(spots) == 1 and spots[0] not in placed:
+                    place(spots[0], digit)
+                    progress = True
+    return len(placed) == side * side and valid_grid(side, [placed[c] for c in cells], givens)
+
+
+def singles_puzzle(solution, rng, blanks):
+    """Blank cells of a solved grid in random order while the oracle's singles still complete it."""
+    givens = list(solution)
+    removed = 0
+    for cell in rng.permutation(len(givens)):
+        keep, givens[cell] = givens[cell], -1
+        if solved_by_singles(9, givens):
+            removed += 1
+            if removed == blanks:
+                break
+        else:
+            givens[cell] = keep
+    return givens
+
+
+def test_singles_alone_solve_what_the_oracle_solves_by_singles_without_a_branch():
+    """Where naked and hidden singles complete the grid, the `singles` strategy makes no choice:
+    one node per cell, nothing cut, on both backends (these grids need hidden singles)."""
+    lines = top95(3)
+    hard = np.array([parse_grid(line, 9) for line in lines])
+    problem = build(9, hard[0])
+    solved = Batch(problem, STRATEGIES["singles"], "first", given_domains(problem, hard)).run()
+    rng = np.random.default_rng(11)
+    givens = np.array([singles_puzzle(solved.result(i).solution, rng, 52) for i in range(len(lines))])
+    assert not any(solved_by_singles(9, row.tolist(), hidden=False) for row in givens)
+    for backend in ("python", "numba"):
+        batch = Batch(problem, STRATEGIES["singles"], "first", given_domains(problem, givens), backend=backend).run()
+        for i in range(len(givens)):
+            result = batch.result(i)
+            assert valid_grid(9, result.solution, givens[i].tolist())
+            assert result.stats.nodes == 81 and sum(result.stats.pruned.values()) == 0, (backend, i)
+
+
+@pytest.mark.parametrize("first, second", [(0, 0), (0, 1), (2, 3), (3, 3)])
+def test_forced_decisions_of_a_subproblem_agree_with_brute_force(first, second, both_backends):
+    """A prefix decides cells before the search; a value the propagation removed is a dead end."""
+    expected = sum(1 for g in GRIDS_4 if g[0] == first and g[1] == second)
+    for name in ("singles", "forward-checking"):
+        result, _ = both_backends(build(4, [-1] * 16), STRATEGIES[name], "all", prefix=[(0, first), (1, second)])
+        assert result.count == expected, name
