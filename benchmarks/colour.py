@@ -81,7 +81,7 @@ def run_one(name, goal, strategy, time_limit):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--strategy", default="singletons", choices=sorted(STRATEGIES))
+    parser.add_argument("--strategy", default="cliques", choices=sorted(STRATEGIES))
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--only", nargs="*", help="instance names")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))

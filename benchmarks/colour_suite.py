@@ -80,5 +80,5 @@ SUITE = Suite(
     solvers=solvers,
     expected=expected,
     size_name="vertices",
-    default_solvers=lambda: ["symmetry", "bound", "forward", "dsatur", "clique", "singletons"],
+    default_solvers=lambda: ["symmetry", "bound", "forward", "dsatur", "clique", "singletons", "cliques"],
 )

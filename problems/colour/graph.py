@@ -43,14 +43,41 @@ def greedy_clique(n, edges):
     for start in sorted(range(n), key=lambda v: -sets[v].bit_count()):
         if sets[start].bit_count() + 1 <= len(best):
             break  # no clique through this vertex (or any later one) can be larger
-        clique, candidates = [start], sets[start]
-        while candidates:
-            pick = max(_bits(candidates), key=lambda u: ((sets[u] & candidates).bit_count(), -u))
-            clique.append(pick)
-            candidates &= sets[pick]
+        clique = _grow(start, sets)
         if len(clique) > len(best):
             best = clique
     return sorted(best)
+
+
+def _grow(start, sets, second=None):
+    """A maximal clique through ``start`` (and ``second``, a neighbour): add the candidate with the
+    most neighbours among the candidates until none is left."""
+    clique, candidates = [start], sets[start]
+    if second is not None:
+        clique.append(second)
+        candidates &= sets[second]
+    while candidates:
+        pick = max(_bits(candidates), key=lambda u: ((sets[u] & candidates).bit_count(), -u))
+        clique.append(pick)
+        candidates &= sets[pick]
+    return clique
+
+
+def cliques_through_edges(n, edges, smallest=3):
+    """Greedy maximal cliques, one grown through each edge that no clique found before holds, each
+    once, of ``smallest`` vertices or more, largest first (those the ``cliques`` strategy reasons about)."""
+    sets = neighbour_sets(n, edges)
+    covered = [0] * n  # covered[u] bit v: the edge u-v lies in a clique found
+    found = set()
+    for u, v in edges.tolist():
+        if covered[u] >> v & 1:
+            continue
+        clique = sorted(_grow(u, sets, v))
+        found.add(tuple(clique))
+        members = sum(1 << w for w in clique)
+        for w in clique:
+            covered[w] |= members
+    return sorted((c for c in found if len(c) >= smallest), key=lambda c: (-len(c), c))
 
 
 def _bits(word):

@@ -15,7 +15,12 @@ used so far (the largest colour + 1). The strategies add one pruning kind each:
 - dsatur: the next vertex is the one seeing the most distinct colours (smallest domain), ties by
   most uncoloured neighbours (``select_variable``);
 - clique: a greedy large clique is coloured first, 0..q-1, and q is the lower bound: the search
-  ends as soon as the incumbent has q colours.
+  ends as soon as the incumbent has q colours;
+- singletons: a vertex left with one colour gives it up to its uncoloured neighbours, in turn
+  (``propagate``, a queue to a fixpoint);
+- cliques: in a clique with as many vertices as colours allowed (greedy maximal cliques grown
+  through the edges), each colour is used once: a colour no vertex of it can take cuts, a colour
+  only one can take is that vertex's (hidden colours, as Sudoku's hidden singles).
 """
 
 from typing import NamedTuple
@@ -24,7 +29,7 @@ import numpy as np
 
 from backtrack import Space, Strategy, dom_contains, dom_remove, dom_values, jitable
 from backtrack.bits import lowest_bit_index, popcount
-from problems.colour.graph import dsatur_greedy, greedy_clique
+from problems.colour.graph import cliques_through_edges, dsatur_greedy, greedy_clique
 
 USED = 0  # slot of the state row: colours used so far
 
@@ -42,7 +47,9 @@ class Colouring(NamedTuple):
     engine's incumbent, so the ``objective`` hook (called at the improving leaves of goal optimize
     only) writes it here and propagation reads it; ``space()`` resets it, so each search starts
     afresh. ``queue`` int64[n]: scratch of the singleton propagation. ``adjacency`` uint64[n, words]:
-    the neighbours as bitsets; ``uncoloured`` uint64[words]: scratch of DSATUR's tie-break. The
+    the neighbours as bitsets; ``uncoloured`` uint64[words]: scratch of DSATUR's tie-break;
+    ``clique_offsets`` / ``clique_members``: cliques of 3 or more vertices, largest first (CSR),
+    for the ``cliques`` strategy. The
     scratch arrays make a problem value usable by one search at a time.
     """
 
@@ -56,6 +63,8 @@ class Colouring(NamedTuple):
     queue: np.ndarray
     adjacency: np.ndarray
     uncoloured: np.ndarray
+    clique_offsets: np.ndarray
+    clique_members: np.ndarray
 
     def space(self):
         incumbent = None
@@ -90,6 +99,7 @@ def build(graph, colours=None):
             raise ValueError("the number of colours must be at least 1")
         # More colours than vertices change nothing (colourings are counted up to renaming).
         colours, incumbent = min(colours, graph.n), np.zeros(0, np.int64)
+    cover = cliques_through_edges(graph.n, graph.edges)
     words = (graph.n + 63) // 64
     rows = np.repeat(np.arange(graph.n), np.diff(offsets))
     adjacency = np.zeros((graph.n, words), np.uint64)
@@ -105,6 +115,8 @@ def build(graph, colours=None):
         queue=np.zeros(graph.n, np.int64),
         adjacency=adjacency,
         uncoloured=np.zeros(words, np.uint64),
+        clique_offsets=np.cumsum([0] + [len(c) for c in cover], dtype=np.int64),
+        clique_members=np.array([v for c in cover for v in c], dtype=np.int64),
     )
 
 
@@ -251,12 +263,11 @@ def forward_check(problem, state, domains, assign, var, value):
 
 
 @jitable
-def propagate_singletons(problem, state, domains, assign, var, value):
-    """``propagate``: forward checking, and a vertex left with one colour gives it up to its
-    uncoloured neighbours in turn (arc consistency of the edges' "different colours")."""
+def _drain(problem, domains, assign, var, value, head, tail):
+    """Give up the colour of each queued vertex (``var``: ``value``; the others: their one colour
+    left) in its uncoloured neighbours, queueing those left with one; the queue's new end, or -1
+    when a domain has no colour below ``allowed`` left."""
     queue = problem.queue
-    queue[0] = var
-    head, tail = 0, 1
     while head < tail:
         x = queue[head]
         head += 1
@@ -270,11 +281,81 @@ def propagate_singletons(problem, state, domains, assign, var, value):
             dom_remove(domains, u, colour)
             size = allowed_size(problem, domains, u)
             if size == 0:
-                return False
+                return -1
             if size == 1:
                 queue[tail] = u
                 tail += 1
-    return True
+    return tail
+
+
+@jitable
+def propagate_singletons(problem, state, domains, assign, var, value):
+    """``propagate``: forward checking, and a vertex left with one colour gives it up to its
+    uncoloured neighbours in turn (arc consistency of the edges' "different colours")."""
+    problem.queue[0] = var
+    return _drain(problem, domains, assign, var, value, 0, 1) >= 0
+
+
+@jitable
+def _hidden_colours(problem, domains, tail):
+    """In a clique with as many vertices as colours allowed every colour is used once: a colour
+    missing from all its domains cuts, a colour left to one vertex only is that vertex's (queued).
+    More vertices than colours cut. Returns the queue's new end, or -1. (Colours 0..63 only.)"""
+    allowed = problem.allowed[0]
+    mask = _allowed_mask(problem, 0)
+    offsets, members, bits = problem.clique_offsets, problem.clique_members, domains.bits
+    for k in range(offsets.shape[0] - 1):
+        start, end = offsets[k], offsets[k + 1]
+        if end - start < allowed:
+            break  # largest first: no later clique is big enough
+        if end - start > allowed:
+            return -1
+        once = np.uint64(0)
+        twice = np.uint64(0)
+        for i in range(start, end):
+            d = bits[members[i], 0] & mask
+            twice |= once & d
+            once |= d
+        if once != mask:
+            return -1
+        single = once & ~twice
+        if single == np.uint64(0):
+            continue
+        for i in range(start, end):
+            v = members[i]
+            d = bits[v, 0] & mask
+            hit = d & single
+            if hit == np.uint64(0):
+                continue
+            if hit & (hit - np.uint64(1)) != np.uint64(0):
+                return -1  # two colours that only this vertex can take
+            rest = d & ~hit
+            if rest != np.uint64(0):
+                while rest != np.uint64(0):
+                    dom_remove(domains, v, lowest_bit_index(rest))
+                    rest &= rest - np.uint64(1)
+                problem.queue[tail] = v
+                tail += 1
+    return tail
+
+
+@jitable
+def propagate_cliques(problem, state, domains, assign, var, value):
+    """``propagate``: the singleton propagation and the cliques' hidden colours, to a fixpoint."""
+    problem.queue[0] = var
+    head, tail = 0, 1
+    while True:
+        end = _drain(problem, domains, assign, var, value, head, tail)
+        if end < 0:
+            return False
+        if domains.bits.shape[1] != 1:
+            return True
+        more = _hidden_colours(problem, domains, end)
+        if more < 0:
+            return False
+        if more == end:
+            return True
+        head, tail = end, more
 
 
 @jitable
@@ -400,12 +481,24 @@ STRATEGIES = {
             decision_bound=clique_bound_before,
             bound=clique_bound,
             leaves_out="symmetry",
-            description="+ a vertex left with one colour removes it from its neighbours; default",
+            description="+ a vertex left with one colour removes it from its neighbours",
+            **_COMMON,
+        ),
+        Strategy(
+            "cliques",
+            Colouring,
+            select_variable=clique_then_saturated,
+            propagate=propagate_cliques,
+            order_values=free_used_or_one_new,
+            decision_bound=clique_bound_before,
+            bound=clique_bound,
+            leaves_out="symmetry",
+            description="+ in a clique of as many vertices as colours, a colour left to one vertex is its; default",
             **_COMMON,
         ),
     )
 }
-DEFAULT_STRATEGY = "singletons"
+DEFAULT_STRATEGY = "cliques"
 
 
 def colours_of(solution):
