@@ -60,10 +60,12 @@ def test_cli_optimize_json(backtrack_cli):
 
 
 def test_cli_count_first_and_stdin(backtrack_cli):
-    text = "p edge 5 5\ne 1 2\ne 2 3\ne 3 4\ne 4 5\ne 5 1\n"
+    text = "p edge 5 99\ne 1 2\ne 2 3\ne 3 4\ne 4 5\ne 5 1\ne 2 1\n"  # a wrong count, an edge twice
     done = backtrack_cli("colour", "-", "--colours", "3", "--count", "--json", "--quiet", input=text)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["count"] == 5  # the 5-cycle: 30 colourings with 3 colours, 5 up to renaming
+    record = json.loads(done.stdout)
+    assert record["count"] == 5  # the 5-cycle: 30 colourings with 3 colours, 5 up to renaming
+    assert record["edges"] == 5 and record["vertices"] == 5
     two = backtrack_cli("colour", "-", "--colours", "2", "--first", "--json", "--quiet", input=text)
     assert json.loads(two.stdout)["status"] == "unsatisfiable"
 
