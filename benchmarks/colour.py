@@ -120,7 +120,8 @@ def markdown(record):
         f"- date: {record['date']}; strategy {record['strategy']}; time limit {record['time_limit_s']} s per instance",
         f"- load average (1, 5, 15 min): {list(record['load_average']['start'])} at the start, "
         f"{list(record['load_average']['end'])} at the end (2 cores); compile {record['compile_s']} s (not timed)",
-        "- search s: the engine's search time; wall s: the whole `bt.solve` call (building the problem: reading, greedy colouring, cliques, is not timed)",
+        "- search s: the engine's search time; wall s: the whole `bt.solve` call (building the problem: "
+        "reading, greedy colouring, cliques, is not timed)",
         "",
         "| instance | V | E | known χ | clique | greedy | status | colours | nodes | search s | wall s | goal | met |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
