@@ -45,6 +45,7 @@ SUITES = {
     "subsetsum": "benchmarks.subsetsum_suite:SUITE",
     "sudoku": "benchmarks.sudoku_suite:SUITE",
     "golomb": "benchmarks.golomb_suite:SUITE",
+    "colour": "benchmarks.colour_suite:SUITE",
 }
 
 PRUNING_KINDS = ("feasibility", "bound", "propagation", "dominance")  # as backtrack.solver.PRUNING_KINDS
