@@ -182,6 +182,7 @@ def test_a_new_process_loads_the_cache_and_an_edited_hook_recompiles(tmp_path):
     assert edited["misses"] >= 1
 
 
+@pytest.mark.slow  # the new-process test above loads from the cache too
 def test_a_script_is_served_from_the_cache(tmp_path):
     # A problem type defined in __main__ is pickled by value in numba's index: it must still match.
     program, cache = tmp_path / "program", tmp_path / "cache"
@@ -200,7 +201,7 @@ def test_a_script_is_served_from_the_cache(tmp_path):
         # which the later ones extend, run in the slow suite only.
         pytest.param("script", marks=pytest.mark.slow),
         pytest.param("helper-imported", marks=pytest.mark.slow),
-        "helper-module-attribute",  # stale until d72d3b7
+        pytest.param("helper-module-attribute", marks=pytest.mark.slow),  # stale until d72d3b7
         "helper-of-a-helper",  # stale until d72d3b7
         "rule-from-data-file",  # stale until the digest hashed the globals a hook reads
     ],

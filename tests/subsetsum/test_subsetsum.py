@@ -60,7 +60,10 @@ def test_python_backend_matches_brute_force(strategy, instance):
     check(*instance, strategy, "python")
 
 
-@pytest.mark.parametrize("strategy", SEARCHES)
+# Three compiles per strategy: CI compares the backends on three of them, -m slow on all.
+@pytest.mark.parametrize(
+    "strategy", [pytest.param(s, marks=pytest.mark.slow) if s in ("naive", "ordering") else s for s in SEARCHES]
+)
 @settings(deadline=None, max_examples=15)
 @given(instance=instances)
 def test_numba_backend_matches_python(strategy, instance):
