@@ -63,7 +63,8 @@ CTL_LEAF_DEPTH = 8  # depth of a complete assignment (n_vars, or a half of them)
 CTL_ORDER = 9  # depths 0..CTL_ORDER-1 take their variable from SearchArrays.order
 CTL_OUT = 10  # goal collect: number of records in the output arrays
 CTL_RADIX = 11  # goal collect: base of the code of a leaf's decisions
-CTL_SIZE = 12
+CTL_SIZES_VARY = 12  # 1 if some variable's initial domain has fewer values than n_values
+CTL_SIZE = 13
 
 # Columns of SearchArrays.levels.
 LV_VAR = 0  # variable decided at this depth
@@ -85,7 +86,15 @@ ST_MAX_DEPTH = 6
 ST_NOT_OFFERED_DOMAIN = 7  # removed from the domain by propagation before the level opened
 ST_NOT_OFFERED_VALUES = 8  # in the domain, but left out by value_bits / order_values
 ST_NOT_OFFERED_SYMMETRY = 9  # left out by value_bits but offered by plain_value_bits (symmetry breaking)
-ST_SIZE = 10
+# Bookkeeping of the not-offered counts (the loop derives ST_NOT_OFFERED_VALUES from them at the
+# end of each slice instead of counting per level):
+ST_OTHER_LEAVES = 10  # complete assignments that are not solutions (rejected, not better, goal split's)
+ST_ROOTS = 11  # times the root level was opened (one per search)
+ST_FACED_SHORT = 12  # the opened levels' initial domain sizes summed, less n_values per level
+# (a forced decision's level faces its one value, or none if it is no longer in the domain)
+ST_PLAIN_OFFERED = 13  # values plain_value_bits offered, summed over the opened levels (a forced decision's: 0 or 1)
+ST_UNTRIED = 14  # values the open levels had still to try when the slice ended
+ST_SIZE = 15
 
 
 class SearchArrays(NamedTuple):
@@ -132,6 +141,8 @@ def run_slice(strategy, problem, s, goal, budget):
     if ctl[CTL_PHASE] == 2:
         return EV_DONE
     resuming = ctl[CTL_PHASE] == 1  # the level at `depth` already has its variable and values
+    if not resuming:
+        stats[ST_ROOTS] += 1
     ctl[CTL_PHASE] = 1
     # Depth and position are unsigned: numba then indexes arrays without negative-index checks
     # (about 20 % of the time of a bitboard search).
@@ -148,10 +159,10 @@ def run_slice(strategy, problem, s, goal, budget):
     cut_dominance = stats[ST_CUT_DOMINANCE]
     cut_bound = stats[ST_CUT_BOUND]
     solutions = stats[ST_SOLUTIONS]
+    other_leaves = stats[ST_OTHER_LEAVES]
     deepest = np.uint64(stats[ST_MAX_DEPTH])
     not_in_domain = stats[ST_NOT_OFFERED_DOMAIN]
-    left_out = stats[ST_NOT_OFFERED_VALUES]
-    skipped = stats[ST_NOT_OFFERED_SYMMETRY]
+    plain_offered = stats[ST_PLAIN_OFFERED]
     tr = s.trace
     count = ctl[CTL_COUNT]
     event = EV_BUDGET
@@ -171,40 +182,43 @@ def run_slice(strategy, problem, s, goal, budget):
                     levels[depth, LV_COUNT] = (np.int64(1) << s.prefix[depth, 1]) if allowed else 0
                 else:
                     levels[depth, LV_COUNT] = 1 if allowed else 0
+                stats[ST_FACED_SHORT] += (1 if allowed else 0) - s.values.shape[1]
+                if hooks.has_plain_value_bits(strategy):
+                    plain_offered += 1 if allowed else 0
             else:
                 if np.int64(depth) < order_length:
                     var = s.order[depth]
                 else:
                     var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, np.int64(depth))
+                # What this level does not offer, against the variable's initial domain, is counted
+                # per level only where no cheaper way exists (counting cost a quarter of a bitboard
+                # node): the end of the slice derives the rest from the nodes and cuts.
+                plain = 0
+                if hooks.has_plain_value_bits(strategy):
+                    # Before value_bits: the compiled code then reads the state once for both.
+                    plain = popcount(hooks.plain_value_bits(strategy, problem, states[depth], s.domains, assign, var))
+                    plain_offered += plain
                 if hooks.has_value_bits(strategy):
                     levels[depth, LV_COUNT] = hooks.value_bits(strategy, problem, states[depth], s.domains, assign, var)
                 else:
                     levels[depth, LV_COUNT] = hooks.order_values(
                         strategy, problem, states[depth], s.domains, assign, var, s.values[depth]
                     )
-                # What this level does not offer, against the variable's initial domain (one
-                # count per level, not per node).
-                symmetric = 0
-                if hooks.has_value_bits(strategy):
-                    offered = popcount(levels[depth, LV_COUNT])
-                    if hooks.has_plain_value_bits(strategy):
-                        plain = popcount(
-                            hooks.plain_value_bits(strategy, problem, states[depth], s.domains, assign, var)
-                        )
-                        symmetric = plain - offered
-                        skipped += symmetric
-                        offered = plain
-                else:
-                    offered = levels[depth, LV_COUNT]
-                full = s.initial_sizes[np.uint64(var)]
+                if hooks.uses_domains(strategy) or ctl[CTL_SIZES_VARY] == 1:
+                    stats[ST_FACED_SHORT] += s.initial_sizes[np.uint64(var)] - s.values.shape[1]
                 if hooks.uses_domains(strategy):
-                    size = dom_size(s.domains, var)
-                    not_in_domain += full - size
-                    left_out += size - offered
+                    not_in_domain += s.initial_sizes[np.uint64(var)] - dom_size(s.domains, var)
+                if trace.is_traced(tr):
+                    full = s.initial_sizes[np.uint64(var)]
+                    size = dom_size(s.domains, var) if hooks.uses_domains(strategy) else full
+                    offered = levels[depth, LV_COUNT]
+                    if hooks.has_value_bits(strategy):
+                        offered = popcount(offered)
+                    symmetric = 0
+                    if hooks.has_plain_value_bits(strategy):
+                        symmetric = plain - offered
+                        offered = plain
                     trace.record_level(tr, full - size, size - offered, symmetric)
-                else:
-                    left_out += full - offered
-                    trace.record_level(tr, 0, full - offered, symmetric)
             levels[depth, LV_VAR] = var
             if not hooks.has_value_bits(strategy):
                 levels[depth, LV_NEXT] = 0
@@ -332,6 +346,8 @@ def run_slice(strategy, problem, s, goal, budget):
                     for i in range(n):
                         s.best[i] = assign[i]
                     found = EV_SOLUTION
+            if outcome != trace.OUT_SOLUTION:
+                other_leaves += 1
             if trace.is_traced(tr):
                 has_best = ctl[CTL_HAS_BEST] if goal == OPTIMIZE else 0
                 trace.record_node(tr, depth, var, value, outcome, sense * ctl[CTL_BEST], has_best)
@@ -352,8 +368,28 @@ def run_slice(strategy, problem, s, goal, budget):
     stats[ST_SOLUTIONS] = solutions
     stats[ST_MAX_DEPTH] = np.int64(deepest)
     stats[ST_NOT_OFFERED_DOMAIN] = not_in_domain
-    stats[ST_NOT_OFFERED_VALUES] = left_out
-    stats[ST_NOT_OFFERED_SYMMETRY] = skipped
+    stats[ST_PLAIN_OFFERED] = plain_offered
+    stats[ST_OTHER_LEAVES] = other_leaves
+    # What the opened levels faced (every level but the root's was opened by a node that was
+    # neither cut nor a leaf), what they offered (the nodes taken and the values the open levels
+    # 0..depth have still to try) and, with plain_value_bits, what they offered before symmetry
+    # breaking: the values propagation removed are counted, the rest is the difference.
+    leaves = solutions + other_leaves
+    opened = stats[ST_ROOTS] + stats[ST_NODES] - leaves - cut_feasibility - cut_bound - cut_propagation - cut_dominance
+    faced = opened * s.values.shape[1] + stats[ST_FACED_SHORT]
+    untried = 0
+    if ctl[CTL_PHASE] != 2:
+        for d in range(np.int64(depth) + 1):
+            if hooks.has_value_bits(strategy):
+                untried += popcount(levels[d, LV_COUNT])
+            else:
+                untried += levels[d, LV_COUNT] - levels[d, LV_NEXT]
+    stats[ST_UNTRIED] = untried
+    offered = stats[ST_NODES] + untried
+    if hooks.has_plain_value_bits(strategy):
+        stats[ST_NOT_OFFERED_SYMMETRY] = plain_offered - offered
+        offered = plain_offered
+    stats[ST_NOT_OFFERED_VALUES] = faced - not_in_domain - offered
     return event
 
 
@@ -394,6 +430,11 @@ def new_arrays(
     ctl[CTL_ORDER] = 0 if order is None else len(order)
     ctl[CTL_LEAF_DEPTH] = n if leaf_depth is None else leaf_depth
     ctl[CTL_RADIX] = v
+    if space.domains is None:
+        initial_sizes = np.full(n, v, np.int64)
+    else:
+        initial_sizes = np.asarray(space.domains, bool).sum(axis=1).astype(np.int64)
+    ctl[CTL_SIZES_VARY] = int((initial_sizes != v).any())
     return SearchArrays(
         states=states,
         domains=new_domains(n, v, space.domains),
@@ -407,10 +448,6 @@ def new_arrays(
         ctl=ctl,
         stats=np.zeros(ST_SIZE, dtype=np.int64),
         width=(0,) * len(space.state),
-        initial_sizes=(
-            np.full(n, v, np.int64)
-            if space.domains is None
-            else np.asarray(space.domains, bool).sum(axis=1).astype(np.int64)
-        ),
+        initial_sizes=initial_sizes,
         trace=trace_buffer,
     )

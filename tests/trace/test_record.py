@@ -2,9 +2,13 @@
 statistics, and the unpruned tree accounted for exactly (visited + cut subtrees + values not offered)."""
 
 import sqlite3
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import backtrack as bt
 from backtrack.viz.read import read_trace
@@ -14,6 +18,8 @@ from problems.nqueens import STRATEGIES as QUEENS
 from problems.nqueens import build
 from problems.subsetsum.model import STRATEGIES as SUBSETSUM
 from problems.subsetsum.model import make_problem
+from tests.engine.random_csp import COMBOS, csps
+from tests.engine.random_csp import STRATEGIES as CSP_STRATEGIES
 
 
 def traced(tmp_path, problem, strategy, goal, backend, **options):
@@ -177,3 +183,62 @@ def test_trace_refuses_workers_and_unwritable_places(tmp_path):
         bt.solve(problem, QUEENS["bitboard"], "count", workers=2, trace=str(tmp_path / "t.sqlite"))
     with pytest.raises(ValueError, match="cannot write trace"):
         bt.solve(problem, QUEENS["bitboard"], "count", trace=str(tmp_path / "missing" / "t.sqlite"))
+
+
+def _trace_rows_add_up(tmp_dir, problem, strategy, goal, **options):
+    # The untraced loop derives the not-offered totals at the end of each slice (from the nodes,
+    # cuts, leaves and the open levels' untried values); the traced loop also counts them level by
+    # level into the rows. Stopped searches included: a level counts from when it opened.
+    result, trace, _ = traced(tmp_dir, problem, strategy, goal, "python", **options)
+    assert trace.not_offered() == {k: v for k, v in result.stats.not_offered.items() if v}
+    return result
+
+
+@settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    csp=csps(),
+    combo=st.sampled_from(COMBOS),
+    goal=st.sampled_from(["first", "all", "count", "optimize"]),
+    node_limit=st.none() | st.integers(1, 30),
+)
+def test_derived_not_offered_totals_are_the_levels_summed_on_random_csps(tmp_path, csp, combo, goal, node_limit):
+    # Random CSPs have domains of different sizes per variable, with and without propagation.
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        _trace_rows_add_up(Path(tmp_dir), csp, CSP_STRATEGIES[combo], goal, node_limit=node_limit)
+
+
+STOPPED = [(name, goal) for name in ("forward-checking", "mrv", "bitboard") for goal in ("first", "all")] + [("symmetry", "count")]
+
+
+@pytest.mark.parametrize(("name", "goal"), STOPPED)
+def test_derived_not_offered_totals_of_stopped_queens_searches(tmp_path, name, goal):
+    # Domains (forward-checking, mrv), plain_value_bits (bitboard, symmetry), searches stopped at a
+    # solution or a node limit.
+    for n, limit in ((6, None), (7, 25), (8, 300)):
+        (tmp_path / f"{n}").mkdir()
+        problem = build(n, name, goal)
+        result = _trace_rows_add_up(tmp_path / f"{n}", problem, QUEENS[name], goal, node_limit=limit)
+        assert sum(result.stats.not_offered.values()) > 0
+
+
+def test_derived_not_offered_totals_over_restarts(tmp_path, monkeypatch):
+    # Randomised restarts abandon the open levels' untried values: neither faced nor left out.
+    # Attempts of 5, 7, 11, ... nodes, so that 10-queens mrv restarts several times.
+    restarts = []
+    real_restart = bt.Search._restart
+    monkeypatch.setattr(bt.Search, "_attempt_nodes", lambda self, attempt: int(5 * 1.5**attempt))
+    monkeypatch.setattr(bt.Search, "_restart", lambda self: restarts.append(1) or real_restart(self))
+    result = _trace_rows_add_up(tmp_path, build(10, "mrv", "first"), QUEENS["mrv"], "first", restarts=True)
+    assert result.status == "satisfied" and len(restarts) >= 2
+
+
+@pytest.mark.parametrize("name", ["forward-checking", "bitboard"])
+def test_derived_not_offered_totals_under_forced_decisions(tmp_path, name):
+    # A prefix's levels offer their one forced value (or none once it is attacked: (1, 1)).
+    not_offered = 0
+    for prefix in ([(0, 1)], [(0, 1), (1, 3)], [(0, 0), (1, 1)], [(0, 0), (1, 2)]):
+        (tmp_path / str(prefix)).mkdir()
+        problem = build(6, name, "all")
+        result = _trace_rows_add_up(tmp_path / str(prefix), problem, QUEENS[name], "all", prefix=prefix)
+        not_offered += sum(result.stats.not_offered.values())
+    assert not_offered > 0
