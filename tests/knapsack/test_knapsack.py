@@ -799,6 +799,60 @@ def test_unit_bound_is_an_upper_bound_at_every_interval(instance, data):
     assert bound >= best
 
 
+def _free_optimum(profits, weights, capacity):
+    """Independent oracle: the best profit of a subset of the given items within ``capacity``
+    (the textbook dynamic program over capacities); None when ``capacity`` < 0 (no completion)."""
+    if capacity < 0:
+        return None
+    return dp_optimum(Instance("node", profits, weights, capacity))
+
+
+def test_combo_bound_never_below_a_nodes_optimum_on_spanner_instances():
+    """The bound hook the search calls (``lagrangian_bound``: with lam = 0 the LP bound tightened
+    by unit_bound, rounded to the profit grid), at every node of every depth (any decisions in the
+    decided interval), against the DP optimum of the node's free items in the room it leaves:
+    a bound below it would cut that completion. Spanner instances (few ratio classes, whole
+    units), shortcuts off, lam = 0 and classes of any size, so that unit_bound is in the hook."""
+    reached = Reached()
+
+    @settings(deadline=None, max_examples=300)
+    @given(instance=spanner_instances(max_items=10, min_items=2))
+    def check(instance):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(model, "UNIT_CLASS_SIZE", 0)
+            shortcuts_off(patch, lagrange=False)
+            problem = prepare(instance, "combo", core_search=False)
+        assert problem.lam == 0
+        if problem.item[0] < 0 or problem.unit_weight[0] == 0:
+            reached(False)
+            return
+        p, w = problem.profit.tolist(), problem.weight.tolist()
+        tight = 0
+        for depth in range(len(problem.lo_at)):
+            lo, hi = int(problem.lo_at[depth]), int(problem.hi_at[depth])
+            free = list(range(lo)) + list(range(hi, len(p)))
+            for size in range(hi - lo + 1):
+                for taken in itertools.combinations(range(lo, hi), size):
+                    state = np.zeros(model.STATE_WIDTH, np.int64)
+                    decided_profit = sum(p[j] for j in taken)
+                    decided_weight = sum(w[j] for j in taken)
+                    state[model.PROFIT] = problem.base_profit + problem.prefix_profit[lo] + decided_profit
+                    state[model.WEIGHT] = problem.prefix_weight[lo] + decided_weight
+                    state[model.COUNT] = lo + size
+                    state[model.DEPTH] = depth
+                    rest = _free_optimum([p[j] for j in free], [w[j] for j in free], problem.capacity - decided_weight)
+                    if rest is None:
+                        continue
+                    optimum = problem.base_profit + decided_profit + rest
+                    bound = model.lagrangian_bound(problem, state, None, None)
+                    assert bound >= optimum, (depth, taken, bound, optimum)
+                    tight += bound == optimum
+        reached(tight)
+
+    check()
+    reached.check()
+
+
 @settings(deadline=None, max_examples=100)
 @given(data=st.data())
 def test_oracles_agree_with_brute_force(data):
