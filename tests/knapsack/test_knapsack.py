@@ -232,14 +232,21 @@ def _nodes_by_depth(problem):
                     yield depth, int(state[model.WEIGHT]), model.lagrangian_bound(problem, state, None, None)
 
 
-def test_live_weights_hold_every_node_the_bound_keeps():
-    # A node outside its depth's live weights is cut by bound against the first incumbent.
+@pytest.mark.parametrize("grid", [model.LIVE_GRID, 8])
+def test_live_weights_hold_every_node_the_bound_keeps(grid):
+    # A node outside its depth's live weights is cut by bound against the first incumbent. With
+    # the real grid (256 weights per depth) the small instances here have grid steps of about one
+    # weight; with 8 weights per depth a step spans many node weights, and the live nodes between
+    # the last grid point above the threshold and the next one are held only by the widening of
+    # the interval by one grid step each side.
     reached = Reached()
 
     @settings(deadline=None, max_examples=120)
     @given(instance=instances(max_items=10, min_items=2), slack=st.integers(0, 60))
     def check(instance, slack):
-        reached(_check_live_weights(instance, slack))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(model, "LIVE_GRID", grid)
+            reached(_check_live_weights(instance, slack))
 
     check()
     reached.check()
