@@ -5,6 +5,7 @@ import functools
 import io
 import itertools
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -394,6 +395,50 @@ def test_shared_pisinger_n1000(path, index):
     result, chosen = solve_instance(instance, time_limit=60)
     assert result.status == "optimal" and result.value == instance.known_optimum
     check_solution(instance, result, chosen)
+
+
+def root_gap(instance):
+    """Independent of the model: the Dantzig (LP) bound of the whole instance, rounded down, minus
+    its proven optimum (exact: items in decreasing ratio order by fractions)."""
+    items = sorted(
+        ((p, w) for p, w in zip(instance.profits, instance.weights, strict=True) if 0 < w <= instance.capacity),
+        key=lambda item: Fraction(-item[0], item[1]),
+    )
+    room = instance.capacity
+    bound = sum(p for p, w in zip(instance.profits, instance.weights, strict=True) if w == 0)
+    for p, w in items:
+        if w > room:
+            bound += room * p // w
+            break
+        room -= w
+        bound += p
+    return bound - instance.known_optimum
+
+
+def ci_sample(instances, size=2):
+    """Indices of the n = 1000 instances of one file that tests/data holds for CI: the ``size``
+    with the smallest positive root gap (:func:`root_gap`; ties by position) among those that
+    preparation leaves at least two items to search. A reduction that fixes one item too many
+    (a bound term dropped, a test off by one) gives a wrong optimum where the root bound is
+    within a few units of it; an instance the preparation closes tests none of that. When the
+    preparation closes every instance (type 15), the smallest positive gaps of all."""
+    gaps = [root_gap(instance) for instance in instances]
+    kept = [i for i, instance in enumerate(instances) if gaps[i] > 0 and len(prepare(instance).item) >= 2]
+    kept = kept or [i for i in range(len(instances)) if gaps[i] > 0] or list(range(len(instances)))
+    return sorted(sorted(kept, key=lambda i: (gaps[i], i))[:size])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", range(11, 17))
+def test_ci_sample_of_n1000_files_follows_its_rule(kind):
+    # tests/data's n = 1000 files are ci_sample's choice from the full files of ../shared, copied
+    # unchanged; rerun the rule (and recopy) when preparation changes which instances it closes.
+    path = SHARED / f"knapPI_{kind}_1000_1000.csv"
+    if not path.exists():
+        pytest.skip(f"{path} absent")
+    full = _shared_instances(path)
+    chosen = [full[i] for i in ci_sample(full)]
+    assert read_instances(DATA / path.name) == chosen
 
 
 @pytest.mark.parametrize("kind", sorted(CLASSES))
