@@ -214,8 +214,13 @@ def test_sigint_in_a_core_search_prints_the_partial_record(monkeypatch, capsys, 
 
     monkeypatch.setattr(preparation, "_core_incumbent", core_incumbent)
     monkeypatch.setattr(backtrack.search, "run_slice", run_slice)
-    with pytest.raises(SystemExit) as stop:
-        main(["knapsack", str(path), "--json", "--quiet", "--backend", "python"])
+    # Python's own handler (a test runner's worker process may ignore SIGINT): Ctrl-C raises.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            main(["knapsack", str(path), "--json", "--quiet", "--backend", "python"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert reached == {"core": True, "signals": 1}
     assert stop.value.code == 130
     (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
