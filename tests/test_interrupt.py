@@ -185,3 +185,44 @@ def test_ctrl_c_in_a_core_search_stops_the_preparation(monkeypatch):
     monkeypatch.setattr(backtrack.search, "run_slice", pressed)
     with pytest.raises(KeyboardInterrupt):
         prepare(instance, backend="python")
+
+
+def test_sigint_in_a_core_search_prints_the_partial_record(monkeypatch, capsys, tmp_path):
+    # A real SIGINT, raised in the process when the first slice of the first core search starts
+    # (after the probe, which the test above never passes): the core search's engine turns it into
+    # an interrupted result, the preparation must re-raise it, and the command prints the record of
+    # an instance stopped before its search (status limit, nothing found) and exits with 130.
+    import backtrack.search
+    import problems.knapsack.preparation as preparation
+    from backtrack.cli import main
+
+    instance = generate(5, 1000, 10000, seed=1)  # the probe does not prove it: core searches run
+    path = tmp_path / "core.csv"
+    path.write_text(format_pisinger(instance))
+    real_core, real_slice = preparation._core_incumbent, backtrack.search.run_slice
+    reached = {"core": False, "signals": 0}
+
+    def core_incumbent(*args, **kwargs):
+        reached["core"] = True
+        return real_core(*args, **kwargs)
+
+    def run_slice(*args, **kwargs):
+        if reached["core"] and not reached["signals"]:
+            reached["signals"] += 1
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C, delivered here and now
+        return real_slice(*args, **kwargs)
+
+    monkeypatch.setattr(preparation, "_core_incumbent", core_incumbent)
+    monkeypatch.setattr(backtrack.search, "run_slice", run_slice)
+    # Python's own handler (a test runner's worker process may ignore SIGINT): Ctrl-C raises.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(SystemExit) as stop:
+            main(["knapsack", str(path), "--json", "--quiet", "--backend", "python"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert reached == {"core": True, "signals": 1}
+    assert stop.value.code == 130
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["status"] == "limit" and record["stop_reason"] == "interrupt"
+    assert record["instance"] == instance.name and record["value"] is None and record["solution"] is None

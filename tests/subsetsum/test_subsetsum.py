@@ -232,6 +232,48 @@ def test_halves_flushed_in_many_chunks(backend, instance):
     assert all(is_solution(weights, target, chosen_indices(s)) for s in listed)
 
 
+python_int_instances = st.lists(st.integers(0, 6), min_size=2, max_size=7).flatmap(
+    lambda ks: st.tuples(st.just([BIG * k + k % 3 for k in [1, *ks]]), st.integers(0, 255))
+)
+
+
+def test_python_int_halves_grow_over_many_chunks():
+    # Weights past int64: no summary terms (the halves are not built in key order), so each half
+    # goes through Bidirectional._collect, whose arrays start at min(bound, CHUNK) rows and grow
+    # as the flushed chunks arrive; with CHUNK = 3, a half of more than 3 leaves needs several.
+    import backtrack.bidirectional as bidirectional
+
+    real = bidirectional.Bidirectional._collect
+    sizes = []
+    tally = {"tried": 0, "grown": 0}
+
+    def collect(self, part, keep_values, keep_codes):
+        result = real(self, part, keep_values, keep_codes)
+        sizes.append(len(part.keys))
+        return result
+
+    @settings(deadline=None, max_examples=30)
+    @given(instance=python_int_instances)
+    def run(instance):
+        weights, pick = instance
+        target = sum(w for j, w in enumerate(weights) if pick >> j & 1)  # a sum of some items
+        problem = make_problem(weights, target)
+        assert problem.weights.dtype == object
+        sizes.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(bidirectional, "CHUNK", 3)
+            patch.setattr(bidirectional.Bidirectional, "_collect", collect)
+            check(weights, target, "bidirectional", "python")
+            listed = list(Bidirectional(problem, STRATEGIES["bidirectional"], "all", target=target, backend="python"))
+        assert len(listed) == len({tuple(s) for s in listed}) == brute_force(weights, target)[0]
+        assert all(is_solution(weights, target, chosen_indices(s)) for s in listed)
+        tally["tried"] += 1
+        tally["grown"] += max(sizes) > 3  # some half held more rows than one chunk
+
+    run()
+    assert tally["grown"] >= tally["tried"] // 3, tally
+
+
 # 36 items of weights 0-7: each half has 2^18 leaves, four chunks of CHUNK = 2^16 rows.
 MANY = [(5 * i * i + 3 * i + 1) % 8 for i in range(36)]
 
