@@ -191,7 +191,7 @@ def run_slice(strategy, problem, s, goal, budget):
                 else:
                     var = hooks.select_variable(strategy, problem, states[depth], s.domains, assign, np.int64(depth))
                 # What this level does not offer, against the variable's initial domain, is counted
-                # per level only where no cheaper way exists (counting cost a quarter of a bitboard
+                # per level only where no cheaper way exists (counting cost a sixth of a bitboard
                 # node): the end of the slice derives the rest from the nodes and cuts.
                 plain = 0
                 if hooks.has_plain_value_bits(strategy):
