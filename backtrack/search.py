@@ -393,6 +393,17 @@ def run_slice(strategy, problem, s, goal, budget):
     return event
 
 
+def restarted_stats(stats):
+    """The statistics a restarted search (new arrays, same counts) starts from: the abandoned open
+    levels' untried values were offered but never tried, so they leave both the faced and the
+    plain-offered totals, and the not-offered counts stay as they were."""
+    carried = stats.copy()
+    for slot in (ST_FACED_SHORT, ST_PLAIN_OFFERED):
+        carried[slot] -= carried[ST_UNTRIED]
+    carried[ST_UNTRIED] = 0
+    return carried
+
+
 MAX_VALUE_BITS = 63  # values of a strategy with the value_bits hook: 0..62 (an int64 word)
 
 

@@ -379,12 +379,7 @@ class Search(Streaming):
     def _restart(self):
         """Start over with the next seed (randomised tie-breaking), keeping the statistics."""
         self.problem = self.problem._replace(seed=self.problem.seed + 1)
-        stats = self.arrays.stats.copy()
-        # The abandoned levels' untried values were offered, never tried: counted as neither faced
-        # nor offered, they leave the not-offered counts as they are.
-        for slot in (search.ST_FACED_SHORT, search.ST_PLAIN_OFFERED):
-            stats[slot] -= stats[search.ST_UNTRIED]
-        stats[search.ST_UNTRIED] = 0
+        stats = search.restarted_stats(self.arrays.stats)
         self.arrays = self._allocate(self.problem.space(), self.prefix)
         self.arrays.stats[:] = stats
         if self._trace is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backtrack as bt
@@ -194,14 +194,14 @@ def _trace_rows_add_up(tmp_dir, problem, strategy, goal, **options):
     return result
 
 
-@settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, max_examples=80)
 @given(
     csp=csps(),
     combo=st.sampled_from(COMBOS),
     goal=st.sampled_from(["first", "all", "count", "optimize"]),
     node_limit=st.none() | st.integers(1, 30),
 )
-def test_derived_not_offered_totals_are_the_levels_summed_on_random_csps(tmp_path, csp, combo, goal, node_limit):
+def test_derived_not_offered_totals_are_the_levels_summed_on_random_csps(csp, combo, goal, node_limit):
     # Random CSPs have domains of different sizes per variable, with and without propagation.
     with tempfile.TemporaryDirectory() as tmp_dir:
         _trace_rows_add_up(Path(tmp_dir), csp, CSP_STRATEGIES[combo], goal, node_limit=node_limit)
