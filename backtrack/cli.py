@@ -156,6 +156,15 @@ def parallel_options(goals):
     return options
 
 
+def depth_first_requested():
+    """Did the current command ask for what only a depth-first search does (--trace, --workers,
+    --scheduler, --checkpoint)? A command whose default strategy searches level by level then
+    takes a depth-first one."""
+    ctx = click.get_current_context(silent=True)
+    request = ctx.meta.get(_TRACE_KEY) if ctx is not None else None
+    return parallel_requested() is not None or bool(request and request["path"] is not None)
+
+
 def parallel_requested():
     """The parallel options given to the current command, or None when it runs in one process."""
     ctx = click.get_current_context(silent=True)
@@ -212,7 +221,7 @@ def _trace_request(strategy, parallel, search_class):
             "--trace records one process's search: drop --workers, --scheduler and --checkpoint "
             "(parallel runs are not traced yet)"
         )
-    if search_class is not Search:
+    if search_class is not Search or strategy.level_dominance is not None:
         raise InputError(f"--trace records a depth-first search, not {strategy.name}; pick one with --strategy")
 
     def say_limit(limit):
@@ -335,7 +344,7 @@ def run_search(
     if trace_options:
         search_options = {**search_options, **trace_options, "trace_meta": {"instance": instance_name}}
     if parallel is not None:
-        if search_class is not Search:
+        if search_class is not Search or strategy.level_dominance is not None:
             raise InputError(
                 f"--workers, --scheduler and --checkpoint need a depth-first strategy, not {strategy.name}; "
                 "pick one with --strategy"

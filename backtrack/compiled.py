@@ -53,21 +53,40 @@ class _StrategyCache(FunctionCache):
 _dispatchers = {}
 
 
-def compiled_engine(strategy, refcounted=False):
-    """The numba dispatcher of ``search.run_slice`` for ``strategy`` (created once per process).
+def compiled_engine(strategy, refcounted=False, function=search.run_slice):
+    """The numba dispatcher of ``function`` (the loop ``search.run_slice``, or another kernel that
+    calls the hooks, such as ``levels.expand_level``) for ``strategy``, created once per process.
 
     Without numba's reference counting the loop runs about 1.7x faster (no atomic counts on the
     array views it hands to hooks), but hooks cannot allocate arrays; ``refcounted=True`` allows it.
     """
-    key = (strategy.key, refcounted)
+    key = (strategy.key, refcounted, function.__name__)
     dispatcher = _dispatchers.get(key)
     if dispatcher is None:
         options = {} if refcounted else {"_nrt": False}
-        dispatcher = numba.njit(search.run_slice, **options)
+        dispatcher = numba.njit(function, **options)
         tag = strategy.cache_tag + ("-rc" if refcounted else "")
-        dispatcher._cache = _StrategyCache(search.run_slice, tag, strategy.digest)
+        dispatcher._cache = _StrategyCache(function, tag, strategy.digest)
         _dispatchers[key] = dispatcher
     return dispatcher
+
+
+def compile_kernel(strategy, function, arguments):
+    """Compile (or load) the hook-calling kernel ``function`` for ``strategy`` and the types of
+    ``arguments`` (those after strategy and problem are given in full: ``(problem, *rest)``)."""
+    signature = tuple(numba.typeof(arg) for arg in (strategy, *arguments))
+    with _interrupts_held(), _cache_lock(strategy):
+        try:
+            return compile_fastest(
+                compiled_engine(strategy, function=function),
+                compiled_engine(strategy, refcounted=True, function=function),
+                signature,
+            )
+        except NumbaError as error:
+            raise HookCompileError(
+                f"numba cannot compile strategy '{strategy.name}': {_first_line(error)}; "
+                "run it interpreted with backend='python' (--backend python)"
+            ) from None
 
 
 @contextmanager

@@ -189,6 +189,11 @@ class Search(Streaming):
     """
 
     def __new__(cls, *args, workers=1, executor=None, checkpoint=None, **options):
+        strategy = args[1] if len(args) > 1 else options.get("strategy")
+        if cls is Search and getattr(strategy, "level_dominance", None) is not None:
+            from backtrack.levels import LevelSearch
+
+            return LevelSearch(*args, workers=workers, executor=executor, checkpoint=checkpoint, **options)
         if cls is Search and (workers != 1 or executor is not None or checkpoint is not None):
             from backtrack.parallel import ParallelSearch
 

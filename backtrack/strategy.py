@@ -17,7 +17,16 @@ from backtrack.hooks import DEFAULTS, HOOK_NAMES, StrategyType
 
 _ENGINE_DIR = Path(__file__).resolve().parent
 # The modules whose code is compiled into the engine: editing one must invalidate the cache.
-_COMPILED_MODULES = ("bits.py", "domains.py", "heuristics.py", "hooks.py", "search.py", "strategy.py", "trace.py")
+_COMPILED_MODULES = (
+    "bits.py",
+    "domains.py",
+    "heuristics.py",
+    "hooks.py",
+    "levels.py",
+    "search.py",
+    "strategy.py",
+    "trace.py",
+)
 _registered_functions = set()
 
 
@@ -63,6 +72,11 @@ class Strategy:
     (int64 arrays ``[n_vars, n_values]``), and that the other hooks reject no part's leaf that the
     bounds of these sums do not reject: bidirectional search then builds each part in key order
     without the loop (:mod:`backtrack.sorted_parts`).
+
+    ``level_dominance=(resource, value)`` (two columns of the state row) declares that, of two
+    nodes at the same depth, one with resource <= and value >= the other's has a completion at
+    least as good as each of the other's: the search then runs level by level, each level kept
+    sorted by resource with the dominated nodes dropped (:mod:`backtrack.levels`; goal optimize).
     """
 
     def __init__(
@@ -74,6 +88,7 @@ class Strategy:
         uses_domains=None,
         leaves_out="ordering",
         summary_terms=None,
+        level_dominance=None,
         **hook_functions,
     ):
         unknown = set(hook_functions) - set(HOOK_NAMES)
@@ -88,6 +103,11 @@ class Strategy:
         self.problem_type = problem_type
         self.description = description
         self.summary_terms = summary_terms
+        if level_dominance is not None:
+            level_dominance = tuple(int(column) for column in level_dominance)
+            if len(level_dominance) != 2 or min(level_dominance) < 0:
+                raise ValueError("level_dominance is (resource column, value column) of the state row")
+        self.level_dominance = level_dominance
         self.custom = {k: v for k, v in hook_functions.items() if v is not None}
         for hook_name in HOOK_NAMES:
             fn = self.custom.get(hook_name, DEFAULTS[hook_name])
@@ -118,6 +138,7 @@ class Strategy:
             "uses_domains": self.uses_domains,
             "leaves_out": self.leaves_out,
             "summary_terms": self.summary_terms,
+            "level_dominance": self.level_dominance,
         }
         return (_rebuild, (self.name, self.problem_type, options, self.custom))
 

@@ -5,12 +5,20 @@ import time
 import click
 
 from backtrack.bidirectional import Bidirectional
-from backtrack.cli import InputError, Interrupted, pick_strategy, report, run_search, search_options
+from backtrack.cli import (
+    InputError,
+    Interrupted,
+    depth_first_requested,
+    pick_strategy,
+    report,
+    run_search,
+    search_options,
+)
 from backtrack.solver import Result
 from problems.knapsack.generate import KINDS, generate_series
 from problems.knapsack.io import format_pisinger, format_plain, read_instances
 from problems.knapsack.preparation import prepare, search_time_left
-from problems.knapsack.strategies import DEFAULT_STRATEGY, STRATEGIES, search_strategy
+from problems.knapsack.strategies import DEFAULT_STRATEGY, DEPTH_FIRST_DEFAULT, STRATEGIES, search_strategy
 
 
 @click.command()
@@ -71,7 +79,8 @@ def knapsack(
             raise click.UsageError("--generate writes instances; give no FILE")
         _write(generate_series(int(kind), n_items, value_range, seed, series), output, file_format)
         return
-    chosen = pick_strategy(STRATEGIES, strategy, DEFAULT_STRATEGY, list_strategies)
+    default = DEPTH_FIRST_DEFAULT if depth_first_requested() else DEFAULT_STRATEGY
+    chosen = pick_strategy(STRATEGIES, strategy, default, list_strategies)
     if file is None:
         raise click.UsageError("give an instance FILE (or - for stdin), or --generate CLASS")
     try:

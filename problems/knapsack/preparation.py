@@ -20,6 +20,11 @@ PROBE_NODES = 20_000  # node budget of the search that may make the core searche
 # Items up to which the probe runs: it costs a second preparation, seconds at n = 10^5 (class 5,
 # R = 10^4: 9.3 s of preparation without the probe, 19.7 s with it, on a loaded machine).
 PROBE_MAX_ITEMS = 2000
+# ``levels`` probes with the depth-first ``combo`` up to this many items: a depth-first search
+# finds better incumbents early (a level search finds solutions at its last level only), and on
+# instances of many equal items (Pisinger's type 12, n = 5000, instance 17: 10k nodes depth-first,
+# 188 M level by level) it also proves what the levels do not.
+LEVELS_PROBE_MAX_ITEMS = 20_000
 
 
 def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=None, backend="numba", time_limit=None):
@@ -33,18 +38,20 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
     probe tells them apart. Its nodes count as ``core_nodes``. Only up to ``PROBE_MAX_ITEMS``
     items."""
     layout = LAYOUTS[strategy_name]
-    if not (core_search and layout.get("lagrange")) or len(instance.profits) > PROBE_MAX_ITEMS:
+    probe_name = "combo" if strategy_name == "levels" else strategy_name
+    most = LEVELS_PROBE_MAX_ITEMS if strategy_name == "levels" else PROBE_MAX_ITEMS
+    if not (core_search and layout.get("lagrange")) or len(instance.profits) > most:
         return prepare_layout(instance, strategy_name, core_search, hint, backend, time_limit)
     from backtrack import solve
 
     started = time.perf_counter()
-    quick = prepare_layout(instance, strategy_name, False, hint, backend, time_limit)
+    quick = prepare_layout(instance, probe_name, False, hint, backend, time_limit)
     left = None if time_limit is None else time_limit - (time.perf_counter() - started)
     if left is not None and left <= 0:
-        return quick  # the limit is spent: no probe, no core searches
+        return quick if probe_name == strategy_name else prepare_layout(instance, strategy_name, False, hint, backend)
     probe = solve(
         quick,
-        search_strategy(quick, strategy_name),
+        search_strategy(quick, probe_name),
         "optimize",
         node_limit=PROBE_NODES,
         time_limit=left,
@@ -53,6 +60,10 @@ def prepare(instance, strategy_name=DEFAULT_STRATEGY, core_search=True, hint=Non
     if probe.interrupted:
         raise KeyboardInterrupt  # Ctrl-C during the probe stops the preparation
     if probe.status == "optimal" and probe.solution is not None:
+        if probe_name != strategy_name:  # the strategy's own value, with the optimum as its incumbent
+            optimum = set(quick.chosen_items(probe.solution))
+            proven = prepare_layout(instance, strategy_name, False, optimum, backend)
+            return proven._replace(core_nodes=proven.core_nodes + probe.stats.nodes)
         return quick._replace(
             start_value=int(probe.value),
             start_choice=np.array(probe.solution, np.int64),
