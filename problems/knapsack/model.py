@@ -102,6 +102,7 @@ from problems.knapsack.multiplier import (  # noqa: F401
     lambda_order,
 )
 from problems.knapsack.preparation import (  # noqa: F401
+    LEVELS_PROBE_MAX_ITEMS,
     PROBE_MAX_ITEMS,
     PROBE_NODES,
     prepare,
