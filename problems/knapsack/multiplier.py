@@ -88,81 +88,74 @@ def _lagrangian_value_sorted(profit, weight, capacity, lam, min_count, max_count
     return lam * (max_count if lam >= 0 else min_count) + value
 
 
+def _exact_floats(profit, weight, capacity, lam_bound, count_bound):
+    """Do the float sums of :func:`_lagrangian_value_sorted` stay exact integers for every
+    ``|lam| <= lam_bound`` (and count up to ``count_bound``)? Then :func:`_lagrangian_lp` gives
+    its values bit for bit: int64 arrays, profits >= 0, weights > 0, and every reduced profit,
+    their sum, the weights' sum and the capacity below 2^53 (whatever the summation order, and
+    the items before the break are those selected); ``lam`` times a count stays in int64."""
+    if not (isinstance(profit, np.ndarray) and isinstance(weight, np.ndarray)):
+        return False
+    if profit.dtype != np.int64 or weight.dtype != np.int64 or profit.size == 0:
+        return False
+    n = profit.size
+    if int(profit.min()) < 0 or int(weight.min()) <= 0 or not 0 <= capacity < EXACT_FLOAT_INT:
+        return False
+    if (int(profit.max()) + lam_bound) * n >= EXACT_FLOAT_INT or int(weight.max()) * n >= EXACT_FLOAT_INT:
+        return False
+    return lam_bound * max(count_bound, 1) < SAFE_LIMIT
+
+
 def _lagrangian_value_fast(profit, weight, capacity, lam, count):
     """:func:`_lagrangian_value_sorted`'s value, bit for bit, by selecting the LP's break item
-    (:func:`_lagrangian_lp`, linear time) instead of sorting; None unless that is exact: int64
-    arrays, weights > 0, and every reduced profit, their sum, the weights' sum and the capacity
-    below 2^53, so that the float sums the sort's version takes are exact integers (whatever
-    their order) and its items before the break are those selected here."""
-    if not (isinstance(profit, np.ndarray) and isinstance(weight, np.ndarray)):
-        return None
-    if profit.dtype != np.int64 or weight.dtype != np.int64 or profit.size == 0:
-        return None
-    n = profit.size
-    top = int(profit.max())
-    heaviest = int(weight.max())
-    if int(profit.min()) < 0 or int(weight.min()) <= 0 or not 0 <= capacity < EXACT_FLOAT_INT:
-        return None
-    if (top + abs(lam)) * n >= EXACT_FLOAT_INT or heaviest * n >= EXACT_FLOAT_INT:
-        return None
-    if abs(lam) * max(count, 1) >= SAFE_LIMIT:
+    (:func:`_lagrangian_lp`, linear time) instead of sorting; None unless that is exact
+    (:func:`_exact_floats`)."""
+    if not _exact_floats(profit, weight, capacity, abs(lam), count):
         return None
     return float(lam * count) + _lagrangian_lp(profit, weight, capacity, lam)
 
 
 @numba.njit(cache=True)
-def _lagrangian_lp(profit, weight, capacity, lam):
-    """LP value (float) of the items with ``profit - lam`` > 0 in decreasing (p - lam) / w order
-    (float quotients, ties by position) within ``capacity``: the sum of those before the break
-    item plus its fraction, the break item found by a weighted quickselect."""
-    n = profit.shape[0]
-    key = np.empty(n, np.float64)
-    perm = np.empty(n, np.int64)
-    m = 0
-    for j in range(n):
-        r = profit[j] - lam
-        if r > 0:
-            key[j] = -(float(r) / float(weight[j]))
-            perm[m] = j
-            m += 1
-    lo, hi = 0, m  # the break item is among perm[lo:hi]; those ranked before them are in
-    room = capacity
-    total = 0
+def _ranks_before(key, a, b):
+    """Is item ``a`` before item ``b`` in the LP's order (``key`` ascending, ties by position)?"""
+    return key[a] < key[b] or (key[a] == key[b] and a < b)
+
+
+@numba.njit(cache=True)
+def _select_break(key, reduced, weight, perm, lo, hi, room, total):
+    """LP value (float) of the items ``perm[lo:hi]`` (positions in ``key``, ``reduced`` and
+    ``weight``) within ``room``, plus ``total`` (the value of the items before them): the break
+    item by a weighted quickselect (median-of-three pivots), ``perm`` reordered."""
     while lo < hi:
-        # Median of three as the pivot, by (key, position).
         a, b, c = perm[lo], perm[(lo + hi) // 2], perm[hi - 1]
-        if key[b] < key[a] or (key[b] == key[a] and b < a):
+        if _ranks_before(key, b, a):
             a, b = b, a
-        if key[c] < key[b] or (key[c] == key[b] and c < b):
+        if _ranks_before(key, c, b):
             b, c = c, b
-            if key[b] < key[a] or (key[b] == key[a] and b < a):
+            if _ranks_before(key, b, a):
                 a, b = b, a
         pivot = b
-        pk = key[pivot]
-        # Partition: those ranked before the pivot first, then those after it.
-        i = lo
+        i = lo  # partition: the items before the pivot first
+        before_weight = 0
+        before_value = 0
         for t in range(lo, hi):
             j = perm[t]
-            if key[j] < pk or (key[j] == pk and j < pivot):
+            if _ranks_before(key, j, pivot):
                 perm[t] = perm[i]
                 perm[i] = j
                 i += 1
-        before_weight = 0
-        before_value = 0
-        for t in range(lo, i):
-            before_weight += weight[perm[t]]
-            before_value += profit[perm[t]] - lam
+                before_weight += weight[j]
+                before_value += reduced[j]
         if before_weight > room:
-            hi = i  # the break item ranks before the pivot
+            hi = i  # the break item is before the pivot
             continue
         room -= before_weight
         total += before_value
         if weight[pivot] > room:
-            return float(total) + float(room) * float(profit[pivot] - lam) / float(weight[pivot])
+            return float(total) + float(room) * float(reduced[pivot]) / float(weight[pivot])
         room -= weight[pivot]
-        total += profit[pivot] - lam
-        # The rest, without the pivot.
-        k = i
+        total += reduced[pivot]
+        k = i  # the rest, without the pivot
         for t in range(i, hi):
             if perm[t] == pivot:
                 k = t
@@ -173,10 +166,116 @@ def _lagrangian_lp(profit, weight, capacity, lam):
     return float(total)
 
 
+SAMPLE_FROM = 4096  # items from which _lagrangian_lp first narrows the break item down by a sample
+
+
+@numba.njit(cache=True)
+def _lagrangian_lp(profit, weight, capacity, lam):
+    """LP value (float) of the items with ``profit - lam`` > 0 in decreasing (p - lam) / w order
+    (float quotients, ties by position) within ``capacity``: the sum of those before the break
+    item plus its fraction. With many items, a strided sample estimates the break item's rank,
+    and one pass sums the items certainly before it and keeps only those near it; a weighted
+    quickselect (:func:`_select_break`) finishes, over every item if the break is not near."""
+    n = profit.shape[0]
+    if n >= SAMPLE_FROM:
+        size = int(np.sqrt(n)) * 4
+        stride = n // size
+        sample_key = np.empty(size, np.float64)
+        sample_at = np.empty(size, np.int64)
+        s = 0
+        for t in range(size):
+            j = t * stride
+            r = profit[j] - lam
+            if r > 0:
+                sample_key[s] = -(float(r) / float(weight[j]))
+                sample_at[s] = j
+                s += 1
+        if s > 0:
+            ranked = sample_at[:s][np.argsort(sample_key[:s], kind="mergesort")]  # ties by position
+            scale = n / size
+            used = 0.0
+            at = s  # the sample's estimate of the break item's rank
+            for t in range(s):
+                used += scale * weight[ranked[t]]
+                if used > capacity:
+                    at = t
+                    break
+            margin = 2 * int(np.sqrt(s)) + 8
+            first = ranked[at - margin] if 0 <= at - margin < s else -1  # items ranked up to it are in
+            last = ranked[at + margin] if at + margin < s else -1  # items ranked after it are out
+            if first >= 0 or last >= 0:
+                kf = -(float(profit[first] - lam) / float(weight[first])) if first >= 0 else -np.inf
+                kl = -(float(profit[last] - lam) / float(weight[last])) if last >= 0 else np.inf
+                key = np.empty(n, np.float64)
+                reduced = np.empty(n, np.int64)
+                weights = np.empty(n, np.int64)
+                in_weight = 0
+                in_value = 0
+                kept = 0
+                kept_weight = 0
+                for j in range(n):
+                    r = profit[j] - lam
+                    if r <= 0:
+                        continue
+                    wj = weight[j]
+                    kj = -(float(r) / float(wj))
+                    inside = (first >= 0) & ((kj < kf) | ((kj == kf) & (j <= first)))
+                    near = (not inside) & ((last < 0) | (kj < kl) | ((kj == kl) & (j <= last)))
+                    in_weight += wj * inside
+                    in_value += r * inside
+                    key[kept] = kj  # ties by position: kept in input order
+                    reduced[kept] = r
+                    weights[kept] = wj
+                    kept += near
+                    kept_weight += wj * near
+                if in_weight <= capacity and (last < 0 or in_weight + kept_weight > capacity):
+                    perm = np.arange(kept)
+                    return _select_break(key, reduced, weights, perm, 0, kept, capacity - in_weight, in_value)
+    key = np.empty(n, np.float64)
+    reduced = np.empty(n, np.int64)
+    weights = np.empty(n, np.int64)
+    m = 0
+    for j in range(n):
+        r = profit[j] - lam
+        if r > 0:
+            key[m] = -(float(r) / float(weight[j]))
+            reduced[m] = r
+            weights[m] = weight[j]
+            m += 1
+    perm = np.arange(m)
+    return _select_break(key, reduced, weights, perm, 0, m, capacity, 0)
+
+
+@numba.njit(cache=True)
+def _ternary_lambda(profit, weight, capacity, lo, hi, min_count, max_count):
+    """:func:`_choose_lambda`'s search over [lo, hi] with :func:`_lagrangian_lp` (exact inputs)."""
+    while hi - lo > 2:
+        m1 = lo + (hi - lo) // 3
+        m2 = hi - (hi - lo) // 3
+        v1 = float(m1 * (max_count if m1 >= 0 else min_count)) + _lagrangian_lp(profit, weight, capacity, m1)
+        v2 = float(m2 * (max_count if m2 >= 0 else min_count)) + _lagrangian_lp(profit, weight, capacity, m2)
+        if v1 <= v2:
+            hi = m2
+        else:
+            lo = m1
+    best = lo
+    best_value = 0.0
+    for lam in range(lo, hi + 1):
+        v = float(lam * (max_count if lam >= 0 else min_count)) + _lagrangian_lp(profit, weight, capacity, lam)
+        if lam == lo or v < best_value or (v == best_value and abs(lam) < abs(best)):
+            best, best_value = lam, v
+    zero = _lagrangian_lp(profit, weight, capacity, 0)
+    return best if best_value < zero - 0.5 else 0
+
+
 def _choose_lambda(profit, weight, capacity, min_count, max_count):
     """The integer lam in :func:`_lambda_range` minimising the root Lagrangian bound (a convex
-    function of lam: ternary search); 0 unless another value is strictly better."""
+    function of lam: ternary search); 0 unless another value is strictly better. Compiled
+    (:func:`_ternary_lambda`) when the bound's float sums are exact (:func:`_exact_floats`): the
+    same values, hence the same lam."""
     lo, hi = _lambda_range(*_python_sums(profit, weight), capacity)
+    if _exact_floats(profit, weight, capacity, max(-lo, hi), max(min_count, max_count)):
+        return int(_ternary_lambda(profit, weight, capacity, lo, hi, min_count, max_count))
     cache = {}
 
     def value(lam):
@@ -184,6 +283,11 @@ def _choose_lambda(profit, weight, capacity, min_count, max_count):
             cache[lam] = _lagrangian_value(profit, weight, capacity, lam, min_count, max_count)
         return cache[lam]
 
+    return _ternary_search(value, lo, hi)
+
+
+def _ternary_search(value, lo, hi):
+    """:func:`_choose_lambda`'s search over [lo, hi] for a function ``value`` of lam."""
     while hi - lo > 2:
         m1 = lo + (hi - lo) // 3
         m2 = hi - (hi - lo) // 3

@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from problems.knapsack.generate import generate
 from problems.knapsack.incumbents import greedy
-from problems.knapsack.multiplier import _lagrangian_value, _lagrangian_value_fast, _lagrangian_value_sorted
+from problems.knapsack.multiplier import (
+    SAMPLE_FROM,
+    _choose_lambda,
+    _lagrangian_value,
+    _lagrangian_value_fast,
+    _lagrangian_value_sorted,
+    _lambda_range,
+    _ternary_search,
+)
 from problems.knapsack.preparation import prepare_layout
 from problems.knapsack.units import _ratio_classes, _ratio_classes_arrays, _ratio_classes_python
 
@@ -40,6 +48,35 @@ def test_lagrangian_value_by_selection_is_the_sorted_value(case, share, lam, cou
     assert fast is not None  # small values: the exact path applies
     assert fast == _lagrangian_value_sorted(profits, weights, capacity, lam, *counts)
     assert _lagrangian_value(profits, weights, capacity, lam, *counts) == fast
+
+
+@st.composite
+def many_items(draw):
+    """(profits, weights, capacity) with enough items for the sampled break (numpy-drawn)."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32)))
+    n = draw(st.integers(SAMPLE_FROM, SAMPLE_FROM + 3000))
+    top = draw(st.sampled_from([5, 1000, 10**5]))
+    similar = draw(st.booleans())  # Pisinger's class 9: weights in [100 top, 100 top + top / 10]
+    weights = rng.integers(100 * top, 100 * top + top // 10 + 1, n) if similar else rng.integers(1, top + 1, n)
+    profits = weights + top // 10 if draw(st.booleans()) else rng.integers(0, top + 1, n)
+    if draw(st.booleans()):  # in ratio order, as the preparation hands them over
+        order = np.argsort(-(profits / weights), kind="stable")
+        profits, weights = profits[order], weights[order]
+    total = int(weights.sum())
+    capacity = draw(st.sampled_from([0, int(weights.max()), total // 3, total - 1, total + 1]))
+    return profits.astype(np.int64), weights.astype(np.int64), capacity
+
+
+@settings(deadline=None, max_examples=15)
+@given(case=many_items(), lam=st.integers(-(10**8), 10**5), counts=st.tuples(st.integers(0, 99), st.integers(0, 99)))
+def test_sampled_break_and_compiled_search_are_the_sorted_ones(case, lam, counts):
+    profits, weights, capacity = case
+    assert _lagrangian_value(profits, weights, capacity, lam, *counts) == _lagrangian_value_sorted(
+        profits, weights, capacity, lam, *counts
+    )
+    lo, hi = _lambda_range(profits.tolist(), weights.tolist(), capacity)
+    expected = _ternary_search(lambda lam: _lagrangian_value_sorted(profits, weights, capacity, lam, *counts), lo, hi)
+    assert _choose_lambda(profits, weights, capacity, *counts) == expected
 
 
 def test_lagrangian_value_falls_back_beyond_exact_floats():
