@@ -57,6 +57,7 @@ def _improve(p, w, order, capacity, value, chosen, rounds=200):
     ws = np.asarray(w, np.int64)[items]
     x = _mask(chosen, len(p))[items]
     room = capacity - int(ws[x].sum())
+    lightest = np.argsort(ws, kind="stable")  # by weight, ties by position: filtered each round
     for _ in range(rounds):
         out = np.flatnonzero(~x)
         inn = np.flatnonzero(x)
@@ -68,7 +69,7 @@ def _improve(p, w, order, capacity, value, chosen, rounds=200):
             best = fit[np.argmax(ps[fit])]
             gain, add = int(ps[best]), int(best)
         if inn.size:
-            by_weight = out[np.argsort(ws[out], kind="stable")]
+            by_weight = lightest[~x[lightest]]  # the items out, by weight (ties by position)
             best_profit = np.maximum.accumulate(ps[by_weight])
             positions = np.arange(by_weight.size)
             best_at = np.maximum.accumulate(np.where(ps[by_weight] == best_profit, positions, 0))
@@ -85,7 +86,7 @@ def _improve(p, w, order, capacity, value, chosen, rounds=200):
         x[add] = True
         room -= int(ws[add])
         value += gain
-    return value, {int(j) for j in items[x]}
+    return value, set(items[x].tolist())
 
 
 FEW_COUNTS = 3  # _few_counts_start tries each count of a better solution when there are this few

@@ -82,7 +82,7 @@ def _reduce(p, w, order, capacity, value, chosen, rounded=False):
     pp = np.concatenate(([0], np.cumsum(ps))).astype(np.int64)
     pw = np.concatenate(([0], np.cumsum(ws))).astype(np.int64)
     idx = np.arange(len(order))
-    taken = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
+    taken = _mask(chosen, len(p))[items]
     without = _lp_without(ps, ws, pp, pw, idx, np.full(len(order), capacity, np.int64))
     forced = ps + _lp_without(ps, ws, pp, pw, idx, capacity - ws)
     g = _gcd(ps) if rounded else 1
@@ -95,21 +95,18 @@ def _reduce(p, w, order, capacity, value, chosen, rounded=False):
 
 
 def _outwards(pivot, m):
-    """Branching order from the break item outwards: pivot, pivot-1, pivot+1, pivot-2, ..."""
-    branch = []
-    lo_at = [pivot]
-    hi_at = [pivot]
-    lo, hi = pivot, pivot
-    while lo > 0 or hi < m:
-        if hi < m and (hi - pivot <= pivot - lo or lo == 0):
-            branch.append(hi)
-            hi += 1
-        else:
-            lo -= 1
-            branch.append(lo)
-        lo_at.append(lo)
-        hi_at.append(hi)
-    return np.array(branch, np.int64), np.array(lo_at, np.int64), np.array(hi_at, np.int64)
+    """Branching order from the break item outwards: pivot, pivot-1, pivot+1, pivot-2, ...
+    (one to the right, then one to the left, while both sides have items; then the rest of the
+    other side). Returns (branch, lo_at, hi_at): the item decided at each depth and the decided
+    interval [lo, hi) after each depth."""
+    both = min(pivot, m - pivot)  # steps right, and as many left, alternately
+    right = np.zeros(m, bool)
+    right[: 2 * both : 2] = True
+    right[2 * both :] = pivot < m - pivot  # the longer side's rest
+    hi_at = pivot + np.concatenate(([0], np.cumsum(right))).astype(np.int64)
+    lo_at = pivot - np.concatenate(([0], np.cumsum(~right))).astype(np.int64)
+    branch = np.where(right, hi_at[:-1], lo_at[1:]).astype(np.int64)
+    return branch, lo_at, hi_at
 
 
 def _cardinality(profit, weight, capacity, start_value):
