@@ -3,10 +3,11 @@ on core subproblems (:func:`_core_incumbent`)."""
 
 import time
 
+import numba
 import numpy as np
 
 from problems.knapsack.problem import SAFE_LIMIT, Instance
-from problems.knapsack.reduction import _cardinality
+from problems.knapsack.reduction import _cardinality, _exact_sum, _mask
 
 
 def greedy(profits, weights, order, capacity):
@@ -16,15 +17,18 @@ def greedy(profits, weights, order, capacity):
         items = np.asarray(order, np.int64)
         ws = np.asarray(weights, np.int64)[items]
         fit = int(np.searchsorted(np.cumsum(ws), capacity, side="right"))
-        chosen = set(items[:fit].tolist())
         room = capacity - int(ws[:fit].sum())
-        rest = items[fit:][ws[fit:] <= room]
-        rest_weights = ws[fit:][ws[fit:] <= room]
-        for j, wj in zip(rest.tolist(), rest_weights.tolist(), strict=True):
-            if wj <= room:
-                room -= wj
-                chosen.add(j)
-        return sum(profits[j] for j in chosen), chosen
+        taken = np.zeros(len(items), bool)
+        taken[:fit] = True
+        _greedy_rest(ws, fit, room, taken)
+        picked = items[taken]
+        try:
+            value = _exact_sum(np.asarray(profits, np.int64)[picked])
+        except OverflowError:  # profits beyond int64
+            value = sum(profits[j] for j in picked.tolist())
+        return value, set(picked.tolist())
+    profits = profits.tolist() if isinstance(profits, np.ndarray) else profits  # Python ints
+    weights = weights.tolist() if isinstance(weights, np.ndarray) else weights
     room = capacity
     value = 0
     chosen = set()
@@ -36,14 +40,24 @@ def greedy(profits, weights, order, capacity):
     return value, chosen
 
 
+@numba.njit(cache=True)
+def _greedy_rest(ws, start, room, taken):
+    """Marks in ``taken`` each item from position ``start`` on that still fits ``room``, in order."""
+    for i in range(start, ws.shape[0]):
+        if ws[i] <= room:
+            room -= ws[i]
+            taken[i] = True
+
+
 def _improve(p, w, order, capacity, value, chosen, rounds=200):
     """Local search from the greedy solution: repeatedly the best single addition or 1-1 exchange
     (one item out, one in) that fits, while one gains; return (value, chosen set)."""
     items = np.array(order, np.int64)
-    ps = np.array([p[j] for j in order], np.int64)
-    ws = np.array([w[j] for j in order], np.int64)
-    x = np.array([j in chosen for j in order], bool)
+    ps = np.asarray(p, np.int64)[items]
+    ws = np.asarray(w, np.int64)[items]
+    x = _mask(chosen, len(p))[items]
     room = capacity - int(ws[x].sum())
+    lightest = np.argsort(ws, kind="stable")  # by weight, ties by position: filtered each round
     for _ in range(rounds):
         out = np.flatnonzero(~x)
         inn = np.flatnonzero(x)
@@ -55,7 +69,7 @@ def _improve(p, w, order, capacity, value, chosen, rounds=200):
             best = fit[np.argmax(ps[fit])]
             gain, add = int(ps[best]), int(best)
         if inn.size:
-            by_weight = out[np.argsort(ws[out], kind="stable")]
+            by_weight = lightest[~x[lightest]]  # the items out, by weight (ties by position)
             best_profit = np.maximum.accumulate(ps[by_weight])
             positions = np.arange(by_weight.size)
             best_at = np.maximum.accumulate(np.where(ps[by_weight] == best_profit, positions, 0))
@@ -72,7 +86,7 @@ def _improve(p, w, order, capacity, value, chosen, rounds=200):
         x[add] = True
         room -= int(ws[add])
         value += gain
-    return value, {int(j) for j in items[x]}
+    return value, set(items[x].tolist())
 
 
 FEW_COUNTS = 3  # _few_counts_start tries each count of a better solution when there are this few
@@ -88,8 +102,8 @@ def _few_counts_start(p, w, order, capacity, value, chosen):
     if not order:
         return value, chosen
     items = np.array(order, np.int64)
-    ps = np.array([p[j] for j in order], np.int64)
-    ws = np.array([w[j] for j in order], np.int64)
+    ps = np.asarray(p, np.int64)[items]
+    ws = np.asarray(w, np.int64)[items]
     fewest, most = _cardinality(ps, ws, capacity, value)
     if most - fewest >= FEW_COUNTS or fewest > len(order):
         return value, chosen
@@ -143,12 +157,11 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadlin
     ws = np.asarray(w, np.int64)[items]
     pp = np.concatenate(([0], np.cumsum(ps)))
     pw = np.concatenate(([0], np.cumsum(ws)))
-    room = capacity
-    pivot = 0
     nodes = 0
-    while pivot < m and w[order[pivot]] <= room and p[order[pivot]] > lam:
-        room -= w[order[pivot]]
-        pivot += 1
+    # The break solution: items in while they fit and are worth more than lam.
+    stops = (pw[1:] > capacity) | (ps <= lam)
+    pivot = int(np.argmax(stops)) if stops.any() else m
+    taken = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))  # the incumbent's items
     for half in CORE_HALVES:
         lo, hi = max(0, pivot - half), min(m, pivot + half)
         if lo == 0 and hi == m:
@@ -156,17 +169,16 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadlin
         window = order[lo:hi]
         # Outside the window: the break solution's values, then the incumbent's.
         # (The incumbent's values outside are those it had before this window's first search.)
-        incumbent_outside = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
+        incumbent_outside = taken.copy()
         incumbent_outside[lo:hi] = False
         for outside in (None, incumbent_outside):
-            taken = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
             if outside is None:
                 outside_profit, outside_weight = int(pp[lo]), int(pw[lo])
             else:
                 outside_profit, outside_weight = int(ps[outside].sum()), int(ws[outside].sum())
-            sub = Instance("core", [p[j] for j in window], [w[j] for j in window], capacity - outside_weight)
+            sub = Instance("core", ps[lo:hi].tolist(), ws[lo:hi].tolist(), capacity - outside_weight)
             hint = {i for i in range(hi - lo) if taken[lo + i]}
-            if outside_weight + sum(w[window[i]] for i in hint) > capacity:
+            if outside_weight + int(ws[lo:hi][taken[lo:hi]].sum()) > capacity:
                 hint = None
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left <= 0:
@@ -182,4 +194,5 @@ def _core_incumbent(p, w, order, capacity, lam, target, chosen, backend, deadlin
                 inside = {window[i] for i in problem.chosen_items(result.solution)}
                 kept = order[:lo] if outside is None else items[outside].tolist()
                 chosen = (chosen - set(order)) | set(kept) | inside
+                taken = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
     return target, chosen, nodes

@@ -1,7 +1,6 @@
 """Preparation: from an :class:`Instance` to the :class:`Knapsack` value a strategy searches
 (reduction, the multiplier, incumbents, the memo's placement), and :func:`solve_instance`."""
 
-import math
 import time
 
 import numpy as np
@@ -12,7 +11,16 @@ from problems.knapsack.incumbents import CORE_ROUNDS, _core_incumbent, _few_coun
 from problems.knapsack.memo import PARETO_SLOTS_BESIDE_WINDOWS, _live_weights, _memo_windows
 from problems.knapsack.multiplier import _lagrange_safe
 from problems.knapsack.problem import BEST, CACHE_WIDTH, MAX_BIDIRECTIONAL, Knapsack, check_range
-from problems.knapsack.reduction import _cardinality, _lagrangian_reduce, _outwards, _reduce, ratio_order
+from problems.knapsack.reduction import (
+    _cardinality,
+    _exact_sum,
+    _gcd,
+    _lagrangian_reduce,
+    _mask,
+    _outwards,
+    _reduce,
+    ratio_order,
+)
 from problems.knapsack.strategies import DEFAULT_STRATEGY, LAYOUTS, STRATEGIES, search_strategy
 from problems.knapsack.units import _ratio_classes
 
@@ -89,37 +97,43 @@ def prepare_layout(
     for a better incumbent, after which both reductions run again. ``hint`` (a set of input
     indices that fits) replaces the first incumbent if it is worth more. ``backend`` runs the core
     searches; their nodes are reported in ``Knapsack.core_nodes``. ``time_limit`` (seconds) bounds
-    the core searches: none starts after it, and each stops at it.
+    the core searches: none starts after it, and each stops at it; past it, the local searches
+    and the Lagrangian reduction are skipped too (a weaker but sound value).
     """
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     check_range(instance)
     layout = LAYOUTS[strategy_name]
-    p, w, capacity = instance.profits, instance.weights, instance.capacity
+    capacity = instance.capacity
+    # int64 arrays (each value is below 2^62 after check_range, and so is any sum of them): the
+    # steps below index them; sums of them are taken exactly (Python ints).
+    p, w = np.array(instance.profits, np.int64), np.array(instance.weights, np.int64)
     n = len(p)
     if layout.get("keep_zero"):
         if n > MAX_BIDIRECTIONAL:
             raise ValueError(f"{instance.name}: bidirectional search takes up to {MAX_BIDIRECTIONAL} items, not {n}")
         fixed_in = []
-        free = [j for j in range(n) if w[j] <= capacity]
+        free = np.flatnonzero(w <= capacity).tolist()
     else:
-        fixed_in = [j for j in range(n) if w[j] == 0]
-        free = [j for j in range(n) if 0 < w[j] <= capacity]
+        fixed_in = np.flatnonzero(w == 0).tolist()
+        free = np.flatnonzero((w > 0) & (w <= capacity)).tolist()
     core_nodes = 0
     order = ratio_order(p, w, free)
     value, chosen = greedy(p, w, order, capacity)
     lagrange = layout.get("lagrange", False) and bool(order)
-    if lagrange:
+    if lagrange and not _past(deadline):
         value, chosen = _improve(p, w, order, capacity, value, chosen)
-        value, chosen = _few_counts_start(p, w, order, capacity, value, chosen)
+        if not _past(deadline):
+            value, chosen = _few_counts_start(p, w, order, capacity, value, chosen)
     if hint is not None and layout["incumbent"]:
-        hinted = {j for j in hint if w[j] > 0}
-        if sum(w[j] for j in hinted) > capacity:
+        hinted = {j for j in hint if instance.weights[j] > 0}
+        if sum(instance.weights[j] for j in hinted) > capacity:
             raise ValueError(f"{instance.name}: the hinted solution does not fit")
-        if sum(p[j] for j in hinted) > value:
-            value, chosen = sum(p[j] for j in hinted), hinted
+        if sum(instance.profits[j] for j in hinted) > value:
+            value, chosen = sum(instance.profits[j] for j in hinted), hinted
     lam = 0
-    fixed_profit = sum(p[j] for j in fixed_in)  # of the items fixed in so far; the zero weights' first
+    fixed_profit = _exact_sum(p[fixed_in])  # of the items fixed in so far; the zero weights' first
     zero_profit = fixed_profit
+    safe = None  # _lagrange_safe(instance), once needed
     for attempt in range(CORE_ROUNDS + 1):
         if layout["reduce"] and order:
             if lam != 0:
@@ -127,18 +141,20 @@ def prepare_layout(
             target = value - (fixed_profit - zero_profit)  # the incumbent's free items
             order, fixed_now = _reduce(p, w, order, capacity, target, chosen, rounded=lagrange)
             fixed_in += fixed_now
-            fixed_profit += sum(p[j] for j in fixed_now)
-            capacity -= sum(w[j] for j in fixed_now)
+            fixed_profit += _exact_sum(p[fixed_now])
+            capacity -= _exact_sum(w[fixed_now])
         lam = 0
-        if lagrange and order and _lagrange_safe(instance):
+        if lagrange and order and safe is None:
+            safe = _lagrange_safe(instance)
+        if lagrange and order and safe and not _past(deadline):  # past the limit: lam = 0, still sound
             target = value - (fixed_profit - zero_profit)  # the incumbent's free items
             order, fixed_now, lam = _lagrangian_reduce(p, w, order, capacity, target, chosen)
             fixed_in += fixed_now
-            fixed_profit += sum(p[j] for j in fixed_now)
-            capacity -= sum(w[j] for j in fixed_now)
+            fixed_profit += _exact_sum(p[fixed_now])
+            capacity -= _exact_sum(w[fixed_now])
         if attempt == CORE_ROUNDS or not (lagrange and core_search and order):
             break
-        if deadline is not None and time.perf_counter() >= deadline:
+        if _past(deadline):
             break
         # A better incumbent from the engine on core subproblems, then reduce again with it.
         target = value - (fixed_profit - zero_profit)
@@ -153,8 +169,10 @@ def prepare_layout(
     if not items:
         items = [-1]  # the engine needs a variable: a padding item worth nothing
     m = len(items)
-    profit = np.array([p[j] if j >= 0 else 0 for j in items], np.int64)
-    weight = np.array([w[j] if j >= 0 else 0 for j in items], np.int64)
+    if items == [-1]:
+        profit, weight = np.zeros(1, np.int64), np.zeros(1, np.int64)
+    else:
+        profit, weight = p[items], w[items]
     prefix_profit = np.concatenate(([0], np.cumsum(profit))).astype(np.int64)
     prefix_weight = np.concatenate(([0], np.cumsum(weight))).astype(np.int64)
     reduced = profit - lam
@@ -197,7 +215,7 @@ def prepare_layout(
     small = np.iinfo(np.int32).max
     memo_dtype = np.int32 if base_profit + int(profit.sum()) < small else np.int64
     list_dtype = np.int32 if memo_dtype == np.int32 and int(weight.sum()) < small else np.int64
-    start_choice = np.array([1 if j in chosen else 0 for j in items], np.int64)
+    start_choice = np.zeros(m, np.int64) if items == [-1] else _mask(chosen, n)[items].astype(np.int64)
     return Knapsack(
         profit=profit,
         weight=weight,
@@ -226,13 +244,18 @@ def prepare_layout(
         reduced=reduced.astype(np.int64),
         prefix_reduced=prefix_reduced,
         positive=positive,
-        profit_gcd=math.gcd(*(int(x) for x in profit)) or 1 if lagrange else 1,
+        profit_gcd=_gcd(profit) or 1 if lagrange else 1,
         class_start=class_start,
         class_end=class_end,
         unit_profit=unit_profit,
         unit_weight=unit_weight,
         core_nodes=core_nodes,
     )
+
+
+def _past(deadline):
+    """Is the ``time.perf_counter()`` value ``deadline`` (None: no limit) reached?"""
+    return deadline is not None and time.perf_counter() >= deadline
 
 
 def solve_instance(instance, strategy_name=DEFAULT_STRATEGY, **options):

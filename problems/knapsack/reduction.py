@@ -2,7 +2,6 @@
 (:func:`_lagrangian_reduce`), the ratio order and the branching order outwards from the break
 item, and the cardinality range of a better solution."""
 
-import math
 from functools import cmp_to_key
 
 import numpy as np
@@ -18,11 +17,40 @@ def ratio_order(profits, weights, indices):
         if fast is not None:
             return fast
 
+    profits, weights = _python_ints(profits), _python_ints(weights)  # exact cross products
+
     def compare(a, b):
         diff = profits[b] * weights[a] - profits[a] * weights[b]
         return diff if diff != 0 else a - b
 
-    return sorted(indices, key=cmp_to_key(compare))
+    return sorted(_python_ints(indices), key=cmp_to_key(compare))
+
+
+def _python_ints(values):
+    """``values`` as a list of Python ints if an array (exact products), else as given."""
+    return values.tolist() if isinstance(values, np.ndarray) else values
+
+
+def _gcd(values):
+    """gcd (Python int) of an int64 array, as ``math.gcd`` of its elements."""
+    return int(np.gcd.reduce(values)) if len(values) else 0
+
+
+def _exact_sum(values):
+    """Sum (Python int) of an int64 array of non-negative values, without int64 overflow."""
+    if len(values) == 0:
+        return 0
+    if int(values.max()) * len(values) < 1 << 63 and int(values.min()) >= 0:
+        return int(values.sum())
+    return sum(values.tolist())
+
+
+def _mask(chosen, size):
+    """Boolean array over input indices ``[0, size)``: which ``chosen`` holds."""
+    mask = np.zeros(size, bool)
+    if chosen:
+        mask[np.fromiter(chosen, np.int64, len(chosen))] = True
+    return mask
 
 
 def _lp_without(p, w, pp, pw, idx, cap):
@@ -54,10 +82,10 @@ def _reduce(p, w, order, capacity, value, chosen, rounded=False):
     pp = np.concatenate(([0], np.cumsum(ps))).astype(np.int64)
     pw = np.concatenate(([0], np.cumsum(ws))).astype(np.int64)
     idx = np.arange(len(order))
-    taken = np.isin(items, np.fromiter(chosen, np.int64, len(chosen)))
+    taken = _mask(chosen, len(p))[items]
     without = _lp_without(ps, ws, pp, pw, idx, np.full(len(order), capacity, np.int64))
     forced = ps + _lp_without(ps, ws, pp, pw, idx, capacity - ws)
-    g = math.gcd(*(int(x) for x in ps)) if rounded else 1
+    g = _gcd(ps) if rounded else 1
     if g > 1:
         without = without // g * g
         forced = forced // g * g
@@ -67,21 +95,18 @@ def _reduce(p, w, order, capacity, value, chosen, rounded=False):
 
 
 def _outwards(pivot, m):
-    """Branching order from the break item outwards: pivot, pivot-1, pivot+1, pivot-2, ..."""
-    branch = []
-    lo_at = [pivot]
-    hi_at = [pivot]
-    lo, hi = pivot, pivot
-    while lo > 0 or hi < m:
-        if hi < m and (hi - pivot <= pivot - lo or lo == 0):
-            branch.append(hi)
-            hi += 1
-        else:
-            lo -= 1
-            branch.append(lo)
-        lo_at.append(lo)
-        hi_at.append(hi)
-    return np.array(branch, np.int64), np.array(lo_at, np.int64), np.array(hi_at, np.int64)
+    """Branching order from the break item outwards: pivot, pivot-1, pivot+1, pivot-2, ...
+    (one to the right, then one to the left, while both sides have items; then the rest of the
+    other side). Returns (branch, lo_at, hi_at): the item decided at each depth and the decided
+    interval [lo, hi) after each depth."""
+    both = min(pivot, m - pivot)  # steps right, and as many left, alternately
+    right = np.zeros(m, bool)
+    right[: 2 * both : 2] = True
+    right[2 * both :] = pivot < m - pivot  # the longer side's rest
+    hi_at = pivot + np.concatenate(([0], np.cumsum(right))).astype(np.int64)
+    lo_at = pivot - np.concatenate(([0], np.cumsum(~right))).astype(np.int64)
+    branch = np.where(right, hi_at[:-1], lo_at[1:]).astype(np.int64)
+    return branch, lo_at, hi_at
 
 
 def _cardinality(profit, weight, capacity, start_value):
@@ -113,18 +138,20 @@ def _lagrangian_reduce(p, w, order, capacity, target, chosen, rounds=4):
     items fixed out are dropped."""
     fixed = []
     lam = 0
+    ps_all, ws_all = np.asarray(p, np.int64), np.asarray(w, np.int64)
+    taken_all = _mask(chosen, len(ps_all))
     for _ in range(rounds):
         if not order:
             return order, fixed, 0
-        ps = np.array([p[j] for j in order], np.int64)
-        ws = np.array([w[j] for j in order], np.int64)
+        items = np.asarray(order, np.int64)
+        ps, ws = ps_all[items], ws_all[items]
         min_count, max_count = _cardinality(ps, ws, capacity, target)
         lam = _choose_lambda(ps, ws, capacity, min_count, max_count)
         if lam == 0:
             return ratio_order(p, w, order), fixed, 0
         order = lambda_order(p, w, order, lam)
-        ps = np.array([p[j] for j in order], np.int64)
-        ws = np.array([w[j] for j in order], np.int64)
+        items = np.asarray(order, np.int64)
+        ps, ws = ps_all[items], ws_all[items]
         rs = ps - lam
         count = max_count if lam >= 0 else min_count
         m = len(order)
@@ -139,10 +166,10 @@ def _lagrangian_reduce(p, w, order, capacity, target, chosen, rounds=4):
             idx = np.arange(positive)
             without[:positive] = _lp_without(rp, wp, pr, pw, idx, np.full(positive, capacity, np.int64))
             forced[:positive] = rp + _lp_without(rp, wp, pr, pw, idx, room[:positive])
-        taken = np.array([j in chosen for j in order], bool)
+        taken = taken_all[items]
         without += lam * count
         forced += lam * count
-        g = math.gcd(*(int(x) for x in ps))
+        g = _gcd(ps)
         if g > 1:  # every solution over these items is worth a multiple of g
             without = without // g * g
             forced = forced // g * g
@@ -150,9 +177,9 @@ def _lagrangian_reduce(p, w, order, capacity, target, chosen, rounds=4):
         fix_out = ~taken & ((forced <= target) | (ws > capacity))
         if not (fix_in.any() or fix_out.any()):
             break
-        now_in = [j for j, a in zip(order, fix_in, strict=True) if a]
-        fixed += now_in
-        capacity -= sum(w[j] for j in now_in)
-        target -= sum(p[j] for j in now_in)
-        order = [j for j, a, b in zip(order, fix_in, fix_out, strict=True) if not (a or b)]
+        now_in = items[fix_in]
+        fixed += now_in.tolist()
+        capacity -= _exact_sum(ws[fix_in])
+        target -= _exact_sum(ps[fix_in])
+        order = items[~(fix_in | fix_out)].tolist()
     return order, fixed, lam

@@ -252,6 +252,18 @@ def _ratio_classes(profit, weight, used):
     uw = np.zeros(m, np.int64)
     if not used or m == 0 or (weight <= 0).any():
         return start, end, up, uw
+    if int(profit.max()) * int(weight.max()) < 1 << 62 and int(profit.min()) >= 0:
+        return _ratio_classes_arrays(profit, weight)
+    return _ratio_classes_python(profit, weight)
+
+
+def _ratio_classes_python(profit, weight):
+    """:func:`_ratio_classes` (used, weights > 0) in Python ints, for any profits and weights."""
+    m = len(profit)
+    start = np.zeros(m, np.int64)
+    end = np.zeros(m, np.int64)
+    up = np.zeros(m, np.int64)
+    uw = np.zeros(m, np.int64)
     units = []
     seen = set()
     for j in range(m):
@@ -275,3 +287,31 @@ def _ratio_classes(profit, weight, used):
     if len(seen) * UNIT_CLASS_SIZE > m:
         return start, end, up, np.zeros(m, np.int64)
     return start, end, up, uw
+
+
+def _ratio_classes_arrays(profit, weight):
+    """:func:`_ratio_classes` (used, weights > 0) with numpy, when the cross products of the
+    units (at most max profit x max weight) fit in int64: the same arrays, including the
+    classes filled before the first one out of decreasing ratio order."""
+    m = len(profit)
+    start = np.zeros(m, np.int64)
+    end = np.zeros(m, np.int64)
+    up = np.zeros(m, np.int64)
+    g = np.gcd(profit, weight)
+    pu, wu = profit // g, weight // g  # each item's ratio in lowest terms
+    first = np.flatnonzero(np.concatenate(([True], (pu[1:] != pu[:-1]) | (wu[1:] != wu[:-1]))))
+    last = np.append(first[1:], m)
+    # The first class whose ratio is not below the one before (a repeated unit is one too):
+    # the classes before it are filled, and the units unused.
+    cp, cw = pu[first], wu[first]
+    rising = np.flatnonzero(cp[1:] * cw[:-1] >= cp[:-1] * cw[1:])
+    classes = len(first) if rising.size == 0 else int(rising[0]) + 1
+    unit = np.gcd.reduceat(weight, first)[:classes]  # the gcd of each class's weights
+    sizes = (last - first)[:classes]
+    covered = int(last[classes - 1])
+    start[:covered] = np.repeat(first[:classes], sizes)
+    end[:covered] = np.repeat(last[:classes], sizes)
+    up[:covered] = np.repeat(unit // cw[:classes] * cp[:classes], sizes)
+    if rising.size or classes * UNIT_CLASS_SIZE > m:
+        return start, end, up, np.zeros(m, np.int64)
+    return start, end, up, np.repeat(unit, sizes)
