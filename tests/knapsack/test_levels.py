@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from backtrack import solve
 from backtrack.cli import main
 from problems.knapsack import model
 from problems.knapsack.generate import generate
 from problems.knapsack.model import prepare, solve_instance
-
 from tests.knapsack.test_knapsack import check_solution, dp_optimum
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "knapsack"
@@ -32,8 +32,6 @@ def test_levels_search_is_the_same_on_both_backends(kind):
     instance = generate(kind, 80, 1000, seed=11, index=50, series=100)
     problem = prepare(instance, "levels", core_search=False)
     strategy = model.search_strategy(problem, "levels")
-    from backtrack import solve
-
     compiled = solve(problem, strategy, "optimize")
     interpreted = solve(problem, strategy, "optimize", backend="python")
     assert compiled.status == interpreted.status == "optimal"
