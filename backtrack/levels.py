@@ -15,7 +15,12 @@ depend on the depth only: every node of a level decides the same variable), ``or
 ``value_bits``, ``is_feasible``, ``decision_bound``, ``apply``, ``dominated``, ``bound``, and at
 the leaves ``accept`` and ``objective``. It has no domains to shrink (no ``propagate``) and no
 partial assignment: hooks see the root's domains and an ``assign`` of -1 throughout, so they must
-read the state row only. Goal ``optimize`` only. The nodes of each level are the candidate
+read the state row only. Goal ``optimize`` only. Solutions are the accepted nodes of the last
+level, unless the strategy also gives ``level_completion(problem, values)`` (plain Python: the
+values with each -1 replaced by its default): then every node is a solution if ``accept``
+accepts it, with the undecided variables at their defaults and ``objective`` its value (combo's
+states: the items left of the decided interval in, those right of it out), and incumbents are
+found from the first levels on. The nodes of each level are the candidate
 decisions tried, as depth-first; the tree is the same, only visited in another order, with
 levels instead of a memo for dominance.
 
@@ -62,13 +67,28 @@ MERGE_BUCKETS = 8  # up to this many values, sorted buckets are merged; beyond, 
 
 
 def expand_level(
-    strategy, problem, parents, n_parents, depth, leaf, domains, assign, values, children, links, fill, ctl, stats
+    strategy,
+    problem,
+    parents,
+    n_parents,
+    depth,
+    leaf,
+    partial,
+    domains,
+    assign,
+    values,
+    children,
+    links,
+    fill,
+    ctl,
+    stats,
 ):
     """Expand the ``n_parents`` nodes of ``parents`` (state rows at ``depth``): each child that no
     hook cuts goes to the bucket of its value (rows ``value * n_parents + k`` of ``children``,
-    its parent's index in ``links``, ``fill[value]`` of them); at a leaf level, accepted children
-    are compared with the incumbent in ``ctl`` instead. Cuts and nodes add up in ``stats``
-    (``search.ST_*`` slots)."""
+    its parent's index in ``links``, ``fill[value]`` of them); at a leaf level (and at every
+    level with ``partial``: the strategy has a ``level_completion``), accepted children are
+    compared with the incumbent in ``ctl``. Cuts and nodes add up in ``stats`` (``search.ST_*``
+    slots)."""
     n_values = values.shape[0]
     width = parents.shape[1]
     sense = ctl[L_SENSE]
@@ -118,7 +138,7 @@ def expand_level(
                 if sense * hooks.bound(strategy, problem, child, domains, assign) <= ctl[L_BEST]:
                     cut_bound += 1
                     continue
-            if leaf:
+            if leaf or partial:
                 if hooks.accept(strategy, problem, child, assign):
                     score = sense * hooks.objective(strategy, problem, child, assign)
                     if ctl[L_HAS_BEST] == 0 or score > ctl[L_BEST]:
@@ -128,7 +148,8 @@ def expand_level(
                         ctl[L_BEST_VALUE] = value
                         ctl[L_IMPROVED] = 1
                         solutions += 1
-                continue
+                if leaf:
+                    continue
             links[row] = i
             fill[value] += 1
     stats[search.ST_NODES] += nodes
@@ -282,7 +303,7 @@ class LevelSearch(Streaming):
             for depth in range(n):
                 leaf = depth == n - 1
                 arguments = self._arguments(parents, count, depth)
-                children, child_links, fill = arguments[7], arguments[8], arguments[9]
+                children, child_links, fill = arguments[8], arguments[9], arguments[10]
                 expand(self.strategy, self.problem, *arguments)
                 var = int(ctl[L_VAR])
                 if ctl[L_IMPROVED]:
@@ -331,11 +352,13 @@ class LevelSearch(Streaming):
         fill = np.zeros(n_values, np.int64)
         values = np.empty(n_values, np.int64)
         leaf = depth == self.space.n_vars - 1
+        partial = self.strategy.level_completion is not None
         return (
             parents,
             count,
             depth,
             leaf,
+            partial,
             a.domains,
             a.assign,
             values,
@@ -347,7 +370,8 @@ class LevelSearch(Streaming):
         )
 
     def _path(self, links, depth, var, n):
-        """The best leaf's values, read back from the per-level links."""
+        """The best solution's values, read back from the per-level links (the undecided ones,
+        for a solution found above the last level, from the strategy's ``level_completion``)."""
         solution = [-1] * n
         solution[var] = int(self.ctl[L_BEST_VALUE])
         index = int(self.ctl[L_BEST_PARENT])
@@ -355,6 +379,8 @@ class LevelSearch(Streaming):
             level_var, parents, values = links[d]
             solution[level_var] = int(values[index])
             index = int(parents[index])
+        if depth < n - 1:
+            solution = [int(v) for v in self.strategy.level_completion(self.problem, solution)]
         return solution
 
     def _value(self):

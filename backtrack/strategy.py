@@ -77,6 +77,9 @@ class Strategy:
     nodes at the same depth, one with resource <= and value >= the other's has a completion at
     least as good as each of the other's: the search then runs level by level, each level kept
     sorted by resource with the dominated nodes dropped (:mod:`backtrack.levels`; goal optimize).
+    ``level_completion(problem, values) -> values`` (plain Python, optional) fills the undecided
+    variables (-1) with the defaults that the state row already counts: every node that ``accept``
+    accepts is then a solution, found before the last level.
     """
 
     def __init__(
@@ -89,6 +92,7 @@ class Strategy:
         leaves_out="ordering",
         summary_terms=None,
         level_dominance=None,
+        level_completion=None,
         **hook_functions,
     ):
         unknown = set(hook_functions) - set(HOOK_NAMES)
@@ -108,6 +112,9 @@ class Strategy:
             if len(level_dominance) != 2 or min(level_dominance) < 0:
                 raise ValueError("level_dominance is (resource column, value column) of the state row")
         self.level_dominance = level_dominance
+        if level_completion is not None and level_dominance is None:
+            raise ValueError("level_completion is for a level search: give level_dominance too")
+        self.level_completion = level_completion
         self.custom = {k: v for k, v in hook_functions.items() if v is not None}
         for hook_name in HOOK_NAMES:
             fn = self.custom.get(hook_name, DEFAULTS[hook_name])
@@ -139,6 +146,7 @@ class Strategy:
             "leaves_out": self.leaves_out,
             "summary_terms": self.summary_terms,
             "level_dominance": self.level_dominance,
+            "level_completion": self.level_completion,
         }
         return (_rebuild, (self.name, self.problem_type, options, self.custom))
 
@@ -213,6 +221,7 @@ def _digest(strategy):
         strategy.has_decision_bound,
         strategy.has_value_bits,
         strategy.has_plain_value_bits,
+        strategy.level_completion is not None,
     )
     h.update(f"{strategy.name}|{flags}".encode())
     for hook_name in sorted(strategy.custom):

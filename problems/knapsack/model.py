@@ -103,6 +103,7 @@ from problems.knapsack.multiplier import (  # noqa: F401
 )
 from problems.knapsack.preparation import (  # noqa: F401
     LEVELS_PROBE_MAX_ITEMS,
+    LEVELS_PROBE_NODES_PER_ITEM,
     PROBE_MAX_ITEMS,
     PROBE_NODES,
     prepare,

@@ -190,6 +190,12 @@ def outside_count_range(problem, state, assign, depth):
     return cardinality_cut(problem, state)
 
 
+def default_completion(problem, values):
+    """``level_completion`` of ``levels``: an undecided item keeps its root value (in left of the
+    pivot, out right of it), as the state's totals count it."""
+    return [value if value >= 0 else int(var < problem.pivot) for var, value in enumerate(values)]
+
+
 def _levels(bound_hooks, description):
     """``combo``'s hooks searched level by level (:mod:`backtrack.levels`): each depth's
     (weight, profit) states merged by weight, the dominated ones dropped, as combo's dynamic
@@ -206,7 +212,9 @@ def _levels(bound_hooks, description):
         decision_bound=decision_bound,
         bound=bound,
         dominated=outside_count_range,
+        accept=within_capacity,
         level_dominance=(WEIGHT, PROFIT),
+        level_completion=default_completion,
         description=description,
     )
 

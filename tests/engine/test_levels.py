@@ -181,3 +181,81 @@ def test_other_goals_and_bad_columns_are_refused():
         solve(problem, LEVELS, "count")
     with pytest.raises(ValueError, match="level_dominance"):
         Strategy("bad", Choice, level_dominance=(0,), **HOOKS)
+
+
+# A node's state may already count a default for each undecided variable (option 0 here): with
+# level_completion, every accepted node is a solution, found before the last level.
+
+
+class Defaulted(NamedTuple):
+    weight: np.ndarray
+    value: np.ndarray
+    capacity: int
+    gain_rest: np.ndarray  # int64[groups + 1]: what each later group can add over its option 0
+
+    def space(self):
+        root = np.array([self.weight[:, 0].sum(), self.value[:, 0].sum(), 0], np.int64)
+        return Space(self.weight.shape[0], self.weight.shape[1], state=root)
+
+
+def defaulted(problem):
+    gain = (problem.value - problem.value[:, :1]).max(axis=1)
+    gain_rest = np.concatenate((np.cumsum(gain[::-1])[::-1], [0])).astype(np.int64)
+    return Defaulted(problem.weight, problem.value, problem.capacity, gain_rest)
+
+
+@jitable
+def switch(problem, state, var, value):
+    state[RES] += problem.weight[var, value] - problem.weight[var, 0]
+    state[VAL] += problem.value[var, value] - problem.value[var, 0]
+    state[DEPTH] += 1
+
+
+@jitable
+def within(problem, state, assign):
+    return state[RES] <= problem.capacity
+
+
+@jitable
+def optimistic_over_defaults(problem, state, domains, assign):
+    return state[VAL] + problem.gain_rest[state[DEPTH]]
+
+
+def option_zero(problem, values):
+    return [v if v >= 0 else 0 for v in values]
+
+
+DEFAULTED = Strategy(
+    "defaulted",
+    Defaulted,
+    select_variable=in_order,
+    apply=switch,
+    accept=within,
+    bound=optimistic_over_defaults,
+    objective=gained,
+    level_dominance=(RES, VAL),
+    level_completion=option_zero,
+)
+
+
+@settings(deadline=None, max_examples=60)
+@given(problem=choices())
+def test_solutions_above_the_last_level_are_completed_by_their_defaults(problem):
+    # Weights may leave the all-defaults root over the capacity: no accept there, and heavier
+    # options may still be needed below; whatever is found must be a real, optimal solution.
+    expected = brute_force(problem)
+    wrapped = defaulted(problem)
+    results = [solve(wrapped, DEFAULTED, "optimize", backend=backend) for backend in ("numba", "python")]
+    for result in results:
+        if expected is None:
+            assert result.solution is None
+        else:
+            assert result.status == "optimal" and result.value == expected
+            check_solution(problem, result)
+    assert results[0].stats.nodes == results[1].stats.nodes
+    assert results[0].solution == results[1].solution
+
+
+def test_completion_needs_level_dominance():
+    with pytest.raises(ValueError, match="level_dominance"):
+        Strategy("bad", Choice, level_completion=option_zero, **HOOKS)
