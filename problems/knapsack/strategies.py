@@ -165,11 +165,12 @@ BOTH_HOOKS_NEAR_UNITS = _bound_hooks(both_interval_bound, LEVELS_UNIT_DEPTH)
 # ---------------------------------------------------------------- strategies
 
 
-def _combo(bound_hooks, description):
-    """A ``combo`` strategy around one set of its bound hooks (see :func:`_bound_hooks`)."""
+def _combo(bound_hooks, description, name="combo", dominated=dominated_by_earlier, **options):
+    """A ``combo`` strategy around one set of its bound hooks (see :func:`_bound_hooks`); ``name``,
+    ``dominated`` and further ``options`` make its variants (:func:`_levels`)."""
     order_values, decision_bound, bound = bound_hooks
     return Strategy(
-        "combo",
+        name,
         Knapsack,
         select_variable=by_depth,
         order_values=order_values,
@@ -178,8 +179,9 @@ def _combo(bound_hooks, description):
         is_feasible=fits,
         decision_bound=decision_bound,
         bound=bound,
-        dominated=dominated_by_earlier,
+        dominated=dominated,
         description=description,
+        **options,
     )
 
 
@@ -200,22 +202,14 @@ def _levels(bound_hooks, description):
     """``combo``'s hooks searched level by level (:mod:`backtrack.levels`): each depth's
     (weight, profit) states merged by weight, the dominated ones dropped, as combo's dynamic
     programming does; no memo."""
-    order_values, decision_bound, bound = bound_hooks
-    return Strategy(
-        "levels",
-        Knapsack,
-        select_variable=by_depth,
-        order_values=order_values,
-        apply=take_or_leave,
-        objective=total_profit,
-        is_feasible=fits,
-        decision_bound=decision_bound,
-        bound=bound,
+    return _combo(
+        bound_hooks,
+        description,
+        name="levels",
         dominated=outside_count_range,
         accept=within_capacity,
         level_dominance=(WEIGHT, PROFIT),
         level_completion=default_completion,
-        description=description,
     )
 
 
