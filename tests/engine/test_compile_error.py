@@ -72,3 +72,17 @@ def test_a_hook_with_the_wrong_arguments_is_named():
     strategy = Strategy("wrong-arguments", RandomCSP, objective=lambda problem: 0)
     with pytest.raises(HookCompileError, match="hook objective=.*lambda.*argument"):
         solve(CSP, strategy, "optimize", backend="numba")
+
+
+def allocates_a_scratch_row(problem, state, assign, var, value):
+    """Feasible unless value is 1, found through a freshly allocated array: needs numba's NRT."""
+    allowed = np.ones(3, dtype=np.int64)
+    allowed[1] = 0
+    return allowed[value] == 1 and consistent_with_assigned(problem, state, assign, var, value)
+
+
+def test_a_hook_that_allocates_compiles_with_reference_counting():
+    strategy = Strategy("allocating", RandomCSP, is_feasible=allocates_a_scratch_row)
+    compiled = solve(CSP, strategy, "all", backend="numba")
+    assert compiled.count == len(EXPECTED) and compiled.solution == list(EXPECTED[-1])
+    assert compiled.stats.nodes == solve(CSP, strategy, "all", backend="python").stats.nodes
