@@ -152,19 +152,18 @@ def run_slice(strategy, problem, s, goal, budget):
     prefix_length = ctl[CTL_PREFIX]
     order_length = ctl[CTL_ORDER]
     leaf_depth = np.uint64(ctl[CTL_LEAF_DEPTH])
-    # Counters live in locals during the slice (registers, no aliasing) and are stored on exit.
+    # Counters of per-node events live in locals during the slice (registers, no aliasing) and are
+    # stored on exit; those of leaves go straight to memory (a local that lives across the loop
+    # takes a register from the inner loop: ARCHITECTURE.md, "Tracing the search tree").
     left = budget  # nodes this slice may still take
     cut_feasibility = stats[ST_CUT_FEASIBILITY]
     cut_propagation = stats[ST_CUT_PROPAGATION]
     cut_dominance = stats[ST_CUT_DOMINANCE]
     cut_bound = stats[ST_CUT_BOUND]
-    solutions = stats[ST_SOLUTIONS]
-    other_leaves = stats[ST_OTHER_LEAVES]
     deepest = np.uint64(stats[ST_MAX_DEPTH])
     not_in_domain = stats[ST_NOT_OFFERED_DOMAIN]
     plain_offered = stats[ST_PLAIN_OFFERED]
     tr = s.trace
-    count = ctl[CTL_COUNT]
     event = EV_BUDGET
     stop = False
     # The outer loop opens a level (chooses its variable, orders its values) on each descent;
@@ -319,15 +318,15 @@ def run_slice(strategy, problem, s, goal, budget):
                     s.out[out_length, 1] = score
                     s.out[out_length, 2] = code
                     ctl[CTL_OUT] = out_length + 1
-                    solutions += 1
+                    stats[ST_SOLUTIONS] += 1
                     outcome = trace.OUT_SOLUTION
                     if out_length + 1 == s.out.shape[0]:
                         found = EV_OUT_FULL
                 elif goal == COUNT:
-                    solutions += 1
-                    count += hooks.weight(strategy, problem, child, assign)
+                    stats[ST_SOLUTIONS] += 1
+                    ctl[CTL_COUNT] += hooks.weight(strategy, problem, child, assign)
                     outcome = trace.OUT_SOLUTION
-                    if solutions == ctl[CTL_SOLUTION_LIMIT]:
+                    if stats[ST_SOLUTIONS] == ctl[CTL_SOLUTION_LIMIT]:
                         found = EV_SOLUTION_LIMIT
                 elif goal == OPTIMIZE:
                     score = sense * hooks.objective(strategy, problem, child, assign)
@@ -336,18 +335,18 @@ def run_slice(strategy, problem, s, goal, budget):
                         outcome = trace.OUT_SOLUTION
                         ctl[CTL_HAS_BEST] = 1
                         ctl[CTL_BEST] = score
-                        solutions += 1
+                        stats[ST_SOLUTIONS] += 1
                         for i in range(n):
                             s.best[i] = assign[i]
                         found = EV_IMPROVED
                 else:
-                    solutions += 1
+                    stats[ST_SOLUTIONS] += 1
                     outcome = trace.OUT_SOLUTION
                     for i in range(n):
                         s.best[i] = assign[i]
                     found = EV_SOLUTION
             if outcome != trace.OUT_SOLUTION:
-                other_leaves += 1
+                stats[ST_OTHER_LEAVES] += 1
             if trace.is_traced(tr):
                 has_best = ctl[CTL_HAS_BEST] if goal == OPTIMIZE else 0
                 trace.record_node(tr, depth, var, value, outcome, sense * ctl[CTL_BEST], has_best)
@@ -359,22 +358,19 @@ def run_slice(strategy, problem, s, goal, budget):
                 stop = True
                 break
     ctl[CTL_DEPTH] = np.int64(depth)
-    ctl[CTL_COUNT] = count
     stats[ST_NODES] += budget - left
     stats[ST_CUT_FEASIBILITY] = cut_feasibility
     stats[ST_CUT_PROPAGATION] = cut_propagation
     stats[ST_CUT_DOMINANCE] = cut_dominance
     stats[ST_CUT_BOUND] = cut_bound
-    stats[ST_SOLUTIONS] = solutions
     stats[ST_MAX_DEPTH] = np.int64(deepest)
     stats[ST_NOT_OFFERED_DOMAIN] = not_in_domain
     stats[ST_PLAIN_OFFERED] = plain_offered
-    stats[ST_OTHER_LEAVES] = other_leaves
     # What the opened levels faced (every level but the root's was opened by a node that was
     # neither cut nor a leaf), what they offered (the nodes taken and the values the open levels
     # 0..depth have still to try) and, with plain_value_bits, what they offered before symmetry
     # breaking: the values propagation removed are counted, the rest is the difference.
-    leaves = solutions + other_leaves
+    leaves = stats[ST_SOLUTIONS] + stats[ST_OTHER_LEAVES]
     opened = stats[ST_ROOTS] + stats[ST_NODES] - leaves - cut_feasibility - cut_bound - cut_propagation - cut_dominance
     faced = opened * s.values.shape[1] + stats[ST_FACED_SHORT]
     untried = 0
