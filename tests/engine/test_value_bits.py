@@ -44,14 +44,11 @@ BY_BITS = make("bit-values", value_bits=domain_bits)
 
 
 @given(csp=csps())
-def test_bit_words_search_like_value_lists(both_backends, one_search, csp):
+def test_bit_words_search_like_value_lists(search_on, csp):
     # Goals all and count on both backends; first (the same machine code as all) and optimize
     # interpreted: each goal compiled is one more compile per strategy.
     for goal in ("first", "all", "count", "optimize"):
-        if goal in ("all", "count"):
-            search = both_backends
-        else:
-            search = lambda *args: one_search(*args, "python")  # noqa: E731
+        search = search_on("both" if goal in ("all", "count") else "python")
         listed, listed_stream = search(csp, BY_LIST, goal)
         bits, bits_stream = search(csp, BY_BITS, goal)
         assert bits_stream == listed_stream
