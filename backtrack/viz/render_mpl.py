@@ -16,6 +16,8 @@ NODE_BUDGET = 250  # drawn nodes per trace that a node-link picture keeps readab
 PIXEL_ABOVE = 2000  # --view auto: nodes of the biggest trace above which the pixel tree is drawn (README)
 GHOST_BUDGET = 80  # drawn nodes per trace up to which each node shows how many values it did not offer
 LABEL_BUDGET = 40  # drawn nodes per trace up to which decisions are written beside the nodes
+LABEL_POINTS = 5.5  # font size of the decision labels
+CHAR_WIDTH = 0.6  # average character width of the label font, in units of its size
 
 
 def legend_entries(trace):
@@ -139,8 +141,40 @@ def _draw_tree(ax, trace, layout, unit):
                     zorder=4,
                 )
     if points <= LABEL_BUDGET:
-        for node in layout.nodes[1:]:
-            ax.text(x[node], y[node] - 0.22, trace.label[node].split(" [")[0], ha="center", fontsize=5.5, zorder=4)
+        for node, text in fitting_labels(trace, layout, unit * 72).items():
+            ax.text(x[node], y[node] - 0.22, text, ha="center", fontsize=LABEL_POINTS, zorder=4)
+
+
+def _label_forms(label):
+    """The decision's label, then shorter forms of it: "row 2 = col 5" -> "col 5", "take item 7 (p 31)" ->
+    "take item 7"."""
+    full = label.split(" [")[0]
+    forms = [full]
+    if " = " in full:
+        forms.append(full.rsplit(" = ", 1)[1])
+    if " (" in full:
+        forms.append(full.split(" (")[0])
+    return forms
+
+
+def fitting_labels(trace, layout, column_points):
+    """{node: text} for the nodes whose label (or a shorter form) fits between its neighbours on the
+    same row; a label that fits in no form is left out rather than drawn over another."""
+    rows = {}
+    for node in layout.nodes[1:]:
+        if node not in layout.collapsed:
+            rows.setdefault(layout.y[node], []).append(node)
+    texts = {}
+    for row in rows.values():
+        row.sort(key=layout.x.get)
+        for i, node in enumerate(row):
+            gaps = [abs(layout.x[node] - layout.x[other]) for other in (row[i - 1 : i] + row[i + 1 : i + 2])]
+            room = (min(gaps) if gaps else 4.0) * column_points - 2  # points, a small margin between labels
+            for form in _label_forms(trace.label[node]):
+                if len(form) * LABEL_POINTS * CHAR_WIDTH <= room:
+                    texts[node] = form
+                    break
+    return texts
 
 
 def _legend(ax, trace):

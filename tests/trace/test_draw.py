@@ -1,6 +1,7 @@
 """``backtrack tree``: layouts without overlaps, legends equal to the run's statistics, the three
 output formats, and one-line refusals of bad input."""
 
+import itertools
 import sqlite3
 
 import pytest
@@ -9,7 +10,7 @@ import backtrack as bt
 from backtrack.cli import main
 from backtrack.viz import layout as lay
 from backtrack.viz.read import read_trace
-from backtrack.viz.render_mpl import legend_entries
+from backtrack.viz.render_mpl import CHAR_WIDTH, LABEL_POINTS, fitting_labels, legend_entries
 from problems.nqueens import STRATEGIES, build
 
 
@@ -54,6 +55,27 @@ def test_layout_is_tidy(traces, threshold):
     for size, kinds in drawn.collapsed.values():
         assert size > threshold and "solution" not in kinds
         assert sum(kinds.values()) == size - 1
+
+
+@pytest.mark.parametrize("column_points", [6.0, 20.0, 60.0])
+def test_labels_never_overlap_and_appear_where_there_is_room(tmp_path, column_points):
+    path = tmp_path / "symmetry.sqlite"
+    bt.solve(build(6, "symmetry", "count"), STRATEGIES["symmetry"], "count", backend="python", trace=str(path))
+    trace = read_trace(path)
+    drawn = lay.layout(trace)
+    texts = fitting_labels(trace, drawn, column_points)
+    rows = {}
+    for node in texts:
+        rows.setdefault(drawn.y[node], []).append(node)
+    for row in rows.values():
+        row.sort(key=drawn.x.get)
+        for left, right in itertools.pairwise(row):
+            half_widths = (len(texts[left]) + len(texts[right])) * LABEL_POINTS * CHAR_WIDTH / 2
+            assert half_widths <= (drawn.x[right] - drawn.x[left]) * column_points
+    for node, text in texts.items():
+        assert text in trace.label[node]  # the decision's own words, shortened at most
+    if column_points >= 60:  # room for every full label on this small tree
+        assert [texts.get(n) for n in drawn.nodes[1:]] == [trace.label[n] for n in drawn.nodes[1:]]
 
 
 @pytest.mark.parametrize("name", ["feasibility", "forward-checking", "bitboard"])
