@@ -87,7 +87,18 @@ def _node_link(traces, layouts):
             ax.spines[side].set_visible(False)
         _legend(ax, trace)
     figure.tight_layout()
+    for ax, trace, layout in zip(axes[0], traces, layouts, strict=True):
+        if len(layout.nodes) <= LABEL_BUDGET:
+            _draw_labels(ax, trace, layout)
     return figure
+
+
+def _draw_labels(ax, trace, layout):
+    """Decision labels, once the axes have their final size (the room between nodes is measured on it)."""
+    left, right = ax.get_xlim()
+    column_points = ax.get_window_extent().width * 72 / ax.figure.dpi / (right - left)
+    for node, text in fitting_labels(trace, layout, column_points).items():
+        ax.text(layout.x[node], layout.y[node] - 0.22, text, ha="center", fontsize=LABEL_POINTS, zorder=4)
 
 
 def _draw_tree(ax, trace, layout, unit):
@@ -140,9 +151,6 @@ def _draw_tree(ax, trace, layout, unit):
                     color=COLOURS.get(kind, "#666666"),
                     zorder=4,
                 )
-    if points <= LABEL_BUDGET:
-        for node, text in fitting_labels(trace, layout, unit * 72).items():
-            ax.text(x[node], y[node] - 0.22, text, ha="center", fontsize=LABEL_POINTS, zorder=4)
 
 
 def _label_forms(label):
@@ -162,8 +170,7 @@ def fitting_labels(trace, layout, column_points):
     same row; a label that fits in no form is left out rather than drawn over another."""
     rows = {}
     for node in layout.nodes[1:]:
-        if node not in layout.collapsed:
-            rows.setdefault(layout.y[node], []).append(node)
+        rows.setdefault(layout.y[node], []).append(node)
     texts = {}
     for row in rows.values():
         row.sort(key=layout.x.get)
